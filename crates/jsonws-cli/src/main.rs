@@ -1,0 +1,73 @@
+//! The `jsonws` command: serve the demo service, call methods from a shell.
+
+mod call;
+mod demo;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// JSON-RPC 2.0 web services: serve the demo, call any jsonws (or JSON-RPC) server.
+#[derive(Debug, Parser)]
+#[command(name = "jsonws", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the demo service at http://ADDR/api/demo/1.0.0 (HTTP POST and WebSocket).
+    Serve {
+        /// Address to listen on; port 0 picks a free port. The bound address is printed first.
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: String,
+    },
+    /// Call METHOD on the service at URL (http:// or ws://) and print the result as JSON.
+    ///
+    /// Exits 0 with the result, 1 when the server answers with an error, 2 when the call could
+    /// not be made. Over ws://, a `confirm` call from the server is answered with a line read
+    /// from standard input.
+    Call {
+        /// The service URL, e.g. http://127.0.0.1:3000/api/demo/1.0.0 or ws://….
+        url: String,
+        /// The method name, e.g. sum.
+        method: String,
+        /// The params as JSON: an array or an object, e.g. '[1,2]'.
+        params: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("JSONWS_LOG")
+                .unwrap_or_else(|_| "jsonws=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("jsonws: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve { addr } => serve::run(&addr).await.map(|()| ExitCode::SUCCESS),
+            Command::Call { url, method, params } => {
+                call::run(&url, &method, params.as_deref()).await
+            }
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("jsonws: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Method tables: what a peer runs when a request arrives.
+//!
+//! A [`Methods`] table maps method names to async handlers. The same table serves every
+//! transport: an HTTP POST, a WebSocket frame and a batch entry all reach a handler as one
+//! [`Call`], which carries the request (method, id, raw params) and the [`Context`] of the
+//! connection it came from. Through the context a handler on a WebSocket connection holds a
+//! [`Peer`](crate::Peer) and can call methods on the client that called it.
+//!
+//! A handler returns `Result<T, E>` where `T: Serialize` and `E: Into<ErrorObject>`; jsonws
+//! writes the reply (or nothing, for a notification). A handler that panics is answered with
+//! -32603 and a generic message; the panic is logged and the connection keeps serving.
+//!
+//! [`Methods::fallback`] is the raw level: it sees every request no method matched and answers
+//! it as it likes, the way ws-rpc-messaging's `request` event does.
+
+mod context;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use context::{ConnectionId, Context, Transport};
+
+use crate::protocol::{ErrorObject, Id, RawJson, Request, write};
+
+/// One incoming request, as a handler sees it.
+///
+/// # Examples
+///
+/// ```
+/// use jsonws::{Call, ErrorObject, Methods};
+///
+/// let methods = Methods::new().method("sum", |call: Call| async move {
+///     let (a, b): (i64, i64) = call.params()?;
+///     Ok::<_, ErrorObject>(a + b)
+/// });
+/// assert!(methods.contains("sum"));
+/// ```
+#[derive(Debug)]
+pub struct Call {
+    request: Request,
+    context: Context,
+}
+
+impl Call {
+    pub(crate) fn new(request: Request, context: Context) -> Self {
+        Call { request, context }
+    }
+
+    /// The method name.
+    pub fn method(&self) -> &str {
+        self.request.method()
+    }
+
+    /// The request id; `None` for a notification.
+    pub fn id(&self) -> Option<&Id> {
+        self.request.id()
+    }
+
+    /// The params, deserialized into `T`: a tuple or `Vec` for positional params, a struct or
+    /// map for named ones. Absent params deserialize from `null`, so `Option<T>` and `()`
+    /// accept them. A mismatch is -32602 with serde's description of it.
+    pub fn params<T: DeserializeOwned>(&self) -> Result<T, ErrorObject> {
+        let result = match self.request.params() {
+            Some(raw) => raw.deserialize(),
+            None => serde_json::from_slice(b"null"),
+        };
+        result.map_err(|e| ErrorObject::invalid_params(e))
+    }
+
+    /// The params as raw JSON text (an array or an object), if any.
+    pub fn raw_params(&self) -> Option<&RawJson> {
+        self.request.params()
+    }
+
+    /// The request as it arrived.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// The connection this request came from.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// The other end of a WebSocket connection, to call or notify; `None` over plain HTTP.
+    pub fn peer(&self) -> Option<&crate::Peer> {
+        self.context.peer()
+    }
+}
+
+/// An encoded reply, ready for the wire; empty for a notification.
+#[derive(Debug)]
+pub struct Reply(pub(crate) Option<Vec<u8>>);
+
+/// What a handler may return: converted into a reply frame for the request's id.
+///
+/// Implemented for `Result<T, E>` where `T: Serialize` and `E: Into<ErrorObject>`, and for
+/// [`Reply`] itself.
+pub trait IntoReply {
+    /// Encodes the reply to the request with `id`; with no id (a notification) nothing is sent.
+    fn into_reply(self, id: Option<&Id>) -> Reply;
+}
+
+impl<T: Serialize, E: Into<ErrorObject>> IntoReply for Result<T, E> {
+    fn into_reply(self, id: Option<&Id>) -> Reply {
+        let Some(id) = id else {
+            if let Err(e) = self {
+                tracing::debug!(error = %e.into(), "a notification's handler failed");
+            }
+            return Reply(None);
+        };
+        let mut buf = Vec::with_capacity(64);
+        match self {
+            Ok(value) => {
+                if let Err(e) = write::result(&mut buf, id, &value) {
+                    tracing::error!(error = %e, "could not serialize a handler's result");
+                    write::error(&mut buf, id, &ErrorObject::internal());
+                }
+            }
+            Err(e) => write::error(&mut buf, id, &e.into()),
+        }
+        Reply(Some(buf))
+    }
+}
+
+impl IntoReply for Reply {
+    fn into_reply(self, _id: Option<&Id>) -> Reply {
+        self
+    }
+}
+
+pub(crate) trait Handler: Send + Sync + 'static {
+    fn call(&self, call: Call) -> BoxFuture<'static, Reply>;
+}
+
+struct FnHandler<F>(F);
+
+impl<F, Fut, R> Handler for FnHandler<F>
+where
+    F: Fn(Call) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+    R: IntoReply,
+{
+    fn call(&self, call: Call) -> BoxFuture<'static, Reply> {
+        let id = call.request.id.clone();
+        let fut = (self.0)(call);
+        Box::pin(async move { fut.await.into_reply(id.as_ref()) })
+    }
+}
+
+/// A table of methods, the thing a [`Server`](crate::Server) serves and a
+/// [`WsClient`](crate::client::WsClient) answers with.
+///
+/// # Examples
+///
+/// ```
+/// use jsonws::{Call, ErrorObject, Methods};
+///
+/// let methods = Methods::new()
+///     .method("echo", |call: Call| async move {
+///         call.params::<serde_json::Value>()
+///     })
+///     .method("fail", |_call: Call| async move {
+///         Err::<(), _>(ErrorObject::new(4000, "always fails"))
+///     });
+/// assert_eq!(methods.names().count(), 2);
+/// ```
+#[derive(Clone, Default)]
+pub struct Methods {
+    table: HashMap<Box<str>, Arc<dyn Handler>>,
+    fallback: Option<Arc<dyn Handler>>,
+}
+
+impl Methods {
+    /// An empty table.
+    pub fn new() -> Self {
+        Methods::default()
+    }
+
+    /// Adds a method. A later method with the same name replaces the earlier one.
+    ///
+    /// # Panics
+    ///
+    /// When `name` starts with `rpc.`: those names are reserved for the protocol.
+    #[track_caller]
+    #[must_use]
+    pub fn method<F, Fut, R>(mut self, name: impl Into<String>, handler: F) -> Self
+    where
+        F: Fn(Call) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoReply,
+    {
+        let name = name.into();
+        assert!(
+            !name.starts_with("rpc."),
+            "method `{name}`: names starting with `rpc.` are reserved; choose another name"
+        );
+        self.table.insert(name.into_boxed_str(), Arc::new(FnHandler(handler)));
+        self
+    }
+
+    /// Sets the handler for requests no method matches: the raw level, where the handler sees
+    /// the whole request and answers it. Without a fallback such requests get -32601.
+    #[must_use]
+    pub fn fallback<F, Fut, R>(mut self, handler: F) -> Self
+    where
+        F: Fn(Call) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoReply,
+    {
+        self.fallback = Some(Arc::new(FnHandler(handler)));
+        self
+    }
+
+    /// Whether a method with this name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.table.contains_key(name)
+    }
+
+    /// The names of the methods, in no particular order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.table.keys().map(|k| &**k)
+    }
+
+    pub(crate) fn handler(&self, name: &str) -> Option<&Arc<dyn Handler>> {
+        self.table.get(name).or(self.fallback.as_ref())
+    }
+}
+
+impl fmt::Debug for Methods {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<_> = self.names().collect();
+        names.sort_unstable();
+        f.debug_struct("Methods")
+            .field("names", &names)
+            .field("fallback", &self.fallback.is_some())
+            .finish()
+    }
+}
