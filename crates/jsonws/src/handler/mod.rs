@@ -70,7 +70,13 @@ impl Call {
             Some(raw) => raw.deserialize(),
             None => serde_json::from_slice(b"null"),
         };
-        result.map_err(|e| ErrorObject::invalid_params(e))
+        result.map_err(|e| {
+            // serde_json ends its messages with a position inside the params text, which
+            // means nothing to the caller.
+            let text = e.to_string();
+            let text = text.rsplit_once(" at line ").map_or(text.as_str(), |(head, _)| head);
+            ErrorObject::invalid_params(text)
+        })
     }
 
     /// The params as raw JSON text (an array or an object), if any.

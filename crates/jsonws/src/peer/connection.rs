@@ -234,6 +234,17 @@ async fn write_loop<Si>(
         }
     }
     let close = shared.close.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    // A normal or going-away close still delivers what was queued before it: the replies to
+    // the calls that finished during a graceful shutdown.
+    if close.as_ref().is_some_and(|c| c.code == 1000 || c.code == 1001) {
+        let flush = async {
+            while let Ok(frame) = rx.try_recv() {
+                sink.feed(Message::Text(frame)).await?;
+            }
+            sink.flush().await
+        };
+        let _ = bounded(config.write_timeout, flush).await;
+    }
     if let Some(close) = close {
         let mut reason = close.reason;
         while reason.len() > 123 {

@@ -59,11 +59,6 @@ impl PendingCalls {
         };
         drop(waiting);
     }
-
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.state.lock().unwrap().waiting.len()
-    }
 }
 
 /// Removes a call's entry if its future is dropped before the reply arrives.
