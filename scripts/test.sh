@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every test of jsonws: formatting, lints, docs, unit and integration tests, doctests,
+# the examples, and the interop suites that drive the server from other languages.
+#
+# Installs what the tests need when it is missing (npm and pip packages from the lock files in
+# tests/interop/). A missing toolchain is an error, never a skipped test.
+#
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+die() { echo "test.sh: $*" >&2; exit 1; }
+
+passed=0
+failed=0
+count_cargo() {
+  # Sums cargo's "test result: ok. N passed; M failed" lines of a log.
+  local p f
+  p=$(grep -Eo '[0-9]+ passed' "$1" | awk '{s+=$1} END {print s+0}')
+  f=$(grep -Eo '[0-9]+ failed' "$1" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+step "toolchains"
+for tool in cargo rustc node npm python3; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required but not installed"
+done
+cargo --version
+node --version
+python3 --version
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo doc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+step "cargo test (unit, integration, CLI, doctests)"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# The benchmark package only has binaries; clippy above checks it.
+if ! cargo test --workspace --exclude jsonws-bench 2>&1 | tee "$log"; then
+  count_cargo "$log"
+  echo "$passed passed, $((failed > 0 ? failed : 1)) failed"
+  exit 1
+fi
+count_cargo "$log"
+
+step "examples (each runs a server and a client and checks its results)"
+for example in examples/examples/*.rs; do
+  name=$(basename "$example" .rs)
+  if timeout 120 cargo run --quiet -p jsonws-examples --example "$name"; then
+    echo "example $name: ok"
+    passed=$((passed + 1))
+  else
+    echo "example $name: FAILED"
+    failed=$((failed + 1))
+  fi
+done
+
+step "interop: node (ws) and python (websockets) against jsonws serve"
+cargo build --quiet -p jsonws-cli
+interop_ok=1
+tests/interop/run.sh target/debug/jsonws | tee "$log" || interop_ok=0
+before=$failed
+count_cargo "$log"
+# A suite that died before its summary line still counts as a failure.
+if [ "$interop_ok" -eq 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
