@@ -25,9 +25,10 @@ pub(crate) fn methods() -> Methods {
         })
         .method("echo", |call: Call| async move {
             let value: Value = match call.raw_params() {
-                Some(raw) if raw.is_object() => {
-                    call.params::<serde_json::Map<String, Value>>()?.remove("value").unwrap_or(Value::Null)
-                }
+                Some(raw) if raw.is_object() => call
+                    .params::<serde_json::Map<String, Value>>()?
+                    .remove("value")
+                    .unwrap_or(Value::Null),
                 _ => call.params::<(Value,)>()?.0,
             };
             Ok::<_, ErrorObject>(value)
@@ -44,7 +45,9 @@ pub(crate) fn methods() -> Methods {
                     let mut named = call.params::<serde_json::Map<String, Value>>()?;
                     match named.remove("question") {
                         Some(Value::String(q)) => q,
-                        _ => return Err(ErrorObject::invalid_params("`question` must be a string")),
+                        _ => {
+                            return Err(ErrorObject::invalid_params("`question` must be a string"));
+                        }
                     }
                 }
                 _ => call.params::<(String,)>()?.0,

@@ -48,7 +48,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("jsonws: cannot start the async runtime: {e}");
@@ -58,9 +61,11 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve { addr } => serve::run(&addr).await.map(|()| ExitCode::SUCCESS),
-            Command::Call { url, method, params } => {
-                call::run(&url, &method, params.as_deref()).await
-            }
+            Command::Call {
+                url,
+                method,
+                params,
+            } => call::run(&url, &method, params.as_deref()).await,
         }
     });
     match result {

@@ -9,15 +9,18 @@ use jsonws::Server;
 pub(crate) const DEMO_PATH: &str = "/api/demo/1.0.0";
 
 pub(crate) async fn run(addr: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr} (is another server using the port? try --addr 127.0.0.1:0)"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("binding {addr} (is another server using the port? try --addr 127.0.0.1:0)")
+    })?;
     let bound = listener.local_addr().context("reading the bound address")?;
     let server = Server::new(crate::demo::methods());
     let app = axum::Router::new().nest(DEMO_PATH, server.router());
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "jsonws: serving demo 1.0.0 at http://{bound}{DEMO_PATH} (HTTP POST and WebSocket)")?;
+        writeln!(
+            out,
+            "jsonws: serving demo 1.0.0 at http://{bound}{DEMO_PATH} (HTTP POST and WebSocket)"
+        )?;
         out.flush()?;
     }
     let stopper = server.clone();

@@ -73,7 +73,10 @@ impl Default for Config {
 
 impl Config {
     pub(crate) fn parse_limits(&self) -> ParseLimits {
-        ParseLimits { max_batch: self.max_batch, max_depth: self.max_depth }
+        ParseLimits {
+            max_batch: self.max_batch,
+            max_depth: self.max_depth,
+        }
     }
 
     pub(crate) fn websocket(&self) -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {

@@ -68,17 +68,24 @@ impl HttpClient {
         let params = encode_params(method, &params)?;
         let id = Id::from(self.next_id.fetch_add(1, Ordering::Relaxed));
         let mut body = Vec::with_capacity(64);
-        write::request(&mut body, Some(&id), method, params.as_ref().map(RawJson::as_bytes));
+        write::request(
+            &mut body,
+            Some(&id),
+            method,
+            params.as_ref().map(RawJson::as_bytes),
+        );
         let reply = self.post(method, body).await?;
         match reply {
             Some(Incoming::Single(Message::Response(response))) => response
                 .outcome
                 .map_err(CallError::Rpc)?
                 .deserialize()
-                .map_err(|source| CallError::Decode { method: method.into(), source }),
-            Some(Incoming::Refused(error)) | Some(Incoming::Single(Message::Invalid { error, .. })) => {
-                Err(CallError::Rpc(error))
-            }
+                .map_err(|source| CallError::Decode {
+                    method: method.into(),
+                    source,
+                }),
+            Some(Incoming::Refused(error))
+            | Some(Incoming::Single(Message::Invalid { error, .. })) => Err(CallError::Rpc(error)),
             other => Err(CallError::Transport(format!(
                 "`{method}`: the server's reply is not a response to the call: {other:?}"
             ))),
@@ -89,7 +96,12 @@ impl HttpClient {
     pub async fn notify(&self, method: &str, params: impl Serialize) -> Result<(), CallError> {
         let params = encode_params(method, &params)?;
         let mut body = Vec::with_capacity(64);
-        write::request(&mut body, None, method, params.as_ref().map(RawJson::as_bytes));
+        write::request(
+            &mut body,
+            None,
+            method,
+            params.as_ref().map(RawJson::as_bytes),
+        );
         self.post(method, body).await.map(drop)
     }
 
@@ -109,9 +121,9 @@ impl HttpClient {
         ids.into_iter()
             .flatten()
             .map(|id| {
-                let found = responses.iter().position(
-                    |m| matches!(m, Message::Response(r) if r.id.as_u64() == Some(id)),
-                );
+                let found = responses
+                    .iter()
+                    .position(|m| matches!(m, Message::Response(r) if r.id.as_u64() == Some(id)));
                 match found.map(|i| responses.swap_remove(i)) {
                     Some(Message::Response(r)) => Ok(r.outcome),
                     _ => Err(CallError::Transport(format!(
@@ -144,14 +156,21 @@ impl HttpClient {
                 .to_bytes();
             Ok::<_, CallError>((status, body))
         };
-        let (status, body) = tokio::time::timeout(self.timeout, exchange).await.map_err(|_| {
-            CallError::Timeout { method: method.into(), after: self.timeout }
-        })??;
+        let (status, body) = tokio::time::timeout(self.timeout, exchange)
+            .await
+            .map_err(|_| CallError::Timeout {
+                method: method.into(),
+                after: self.timeout,
+            })??;
         match status {
             StatusCode::NO_CONTENT => Ok(None),
-            StatusCode::OK | StatusCode::PAYLOAD_TOO_LARGE => {
-                Ok(Some(protocol::parse(body, &ParseLimits { max_batch: usize::MAX, max_depth: 128 })))
-            }
+            StatusCode::OK | StatusCode::PAYLOAD_TOO_LARGE => Ok(Some(protocol::parse(
+                body,
+                &ParseLimits {
+                    max_batch: usize::MAX,
+                    max_depth: 128,
+                },
+            ))),
             status => Err(CallError::Transport(format!(
                 "POST {}: HTTP {status}: {}",
                 self.url,

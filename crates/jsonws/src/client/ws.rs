@@ -82,18 +82,25 @@ impl WsClientBuilder {
 
     /// Connects to `url` (`ws://host:port/path?query`).
     pub async fn connect(self, url: &str) -> Result<WsClient, ConnectError> {
-        let mut request = url.into_client_request().map_err(|e| ConnectError::InvalidUrl {
-            url: url.into(),
-            reason: e.to_string(),
-        })?;
+        let mut request = url
+            .into_client_request()
+            .map_err(|e| ConnectError::InvalidUrl {
+                url: url.into(),
+                reason: e.to_string(),
+            })?;
         request.headers_mut().extend(self.headers);
         let config = Arc::new(self.config);
         let (socket, _response) =
             connect_async_with_config(request, Some(config.websocket()), false)
                 .await
-                .map_err(|e| ConnectError::Handshake { url: url.into(), source: Box::new(e) })?;
+                .map_err(|e| ConnectError::Handshake {
+                    url: url.into(),
+                    source: Box::new(e),
+                })?;
         let setup = peer::connection_setup(&Arc::new(self.methods), &config, None);
-        let (peer, task) = open(socket, setup, |peer| Context::detached(peer.id(), Some(peer)));
+        let (peer, task) = open(socket, setup, |peer| {
+            Context::detached(peer.id(), Some(peer))
+        });
         tokio::spawn(task);
         Ok(WsClient { peer })
     }

@@ -60,12 +60,26 @@ impl Context {
         headers: HeaderMap,
         peer: Option<Peer>,
     ) -> Self {
-        Context(Arc::new(Inner { id, transport, remote_addr, uri, headers, peer }))
+        Context(Arc::new(Inner {
+            id,
+            transport,
+            remote_addr,
+            uri,
+            headers,
+            peer,
+        }))
     }
 
     /// A context for a connection that did not come from an HTTP request (a client's own).
     pub(crate) fn detached(id: ConnectionId, peer: Option<Peer>) -> Self {
-        Context::new(id, Transport::WebSocket, None, Uri::default(), HeaderMap::new(), peer)
+        Context::new(
+            id,
+            Transport::WebSocket,
+            None,
+            Uri::default(),
+            HeaderMap::new(),
+            peer,
+        )
     }
 
     /// The connection's id (each HTTP request is a connection of its own).

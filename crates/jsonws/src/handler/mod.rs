@@ -74,7 +74,9 @@ impl Call {
             // serde_json ends its messages with a position inside the params text, which
             // means nothing to the caller.
             let text = e.to_string();
-            let text = text.rsplit_once(" at line ").map_or(text.as_str(), |(head, _)| head);
+            let text = text
+                .rsplit_once(" at line ")
+                .map_or(text.as_str(), |(head, _)| head);
             ErrorObject::invalid_params(text)
         })
     }
@@ -207,7 +209,8 @@ impl Methods {
             !name.starts_with("rpc."),
             "method `{name}`: names starting with `rpc.` are reserved; choose another name"
         );
-        self.table.insert(name.into_boxed_str(), Arc::new(FnHandler(handler)));
+        self.table
+            .insert(name.into_boxed_str(), Arc::new(FnHandler(handler)));
         self
     }
 

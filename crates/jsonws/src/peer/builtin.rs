@@ -28,12 +28,12 @@ pub(crate) fn answer(request: &Request, context: &Context) -> Option<ErrorObject
         }
     };
     Some(match names {
-        Err(e) => ErrorObject::invalid_params(format_args!(
-            "{method} takes an array of event names: {e}"
-        )),
-        Ok(names) if names.is_empty() => ErrorObject::invalid_params(format_args!(
-            "{method} needs at least one event name"
-        )),
+        Err(e) => {
+            ErrorObject::invalid_params(format_args!("{method} takes an array of event names: {e}"))
+        }
+        Ok(names) if names.is_empty() => {
+            ErrorObject::invalid_params(format_args!("{method} needs at least one event name"))
+        }
         Ok(names) => ErrorObject::invalid_params(format_args!("unknown event `{}`", names[0]))
             .with_data(serde_json::json!({ "param": "events", "unknown": names })),
     })

@@ -58,7 +58,10 @@ where
     S: Send + Unpin + 'static,
 {
     let (sink, stream) = socket.split();
-    let clock = Clock { start: Instant::now(), last_seen_ms: AtomicU64::new(0) };
+    let clock = Clock {
+        start: Instant::now(),
+        last_seen_ms: AtomicU64::new(0),
+    };
     let shared = peer.shared();
     tokio::join!(
         read_loop(stream, shared, &context, &setup, &clock),
@@ -173,7 +176,11 @@ async fn read_loop<St>(
 /// Queues a reply, waiting for room: a client that does not read its replies stops being read.
 async fn send(shared: &Shared, frame: Vec<u8>) -> Result<(), ()> {
     let text = String::from_utf8(frame).map_err(|_| ())?;
-    shared.outbound.send(Frame::from(text)).await.map_err(|_| ())
+    shared
+        .outbound
+        .send(Frame::from(text))
+        .await
+        .map_err(|_| ())
 }
 
 fn describe(e: &WsError) -> (u16, String) {
@@ -199,7 +206,8 @@ async fn write_loop<Si>(
     Si: Sink<Message, Error = WsError> + Unpin,
 {
     let mut batch = Vec::with_capacity(32);
-    let mut ping = tokio::time::interval_at(Instant::now() + config.ping_interval, config.ping_interval);
+    let mut ping =
+        tokio::time::interval_at(Instant::now() + config.ping_interval, config.ping_interval);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
@@ -233,10 +241,17 @@ async fn write_loop<Si>(
             }
         }
     }
-    let close = shared.close.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let close = shared
+        .close
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     // A normal or going-away close still delivers what was queued before it: the replies to
     // the calls that finished during a graceful shutdown.
-    if close.as_ref().is_some_and(|c| c.code == 1000 || c.code == 1001) {
+    if close
+        .as_ref()
+        .is_some_and(|c| c.code == 1000 || c.code == 1001)
+    {
         let flush = async {
             while let Ok(frame) = rx.try_recv() {
                 sink.feed(Message::Text(frame)).await?;
@@ -250,8 +265,15 @@ async fn write_loop<Si>(
         while reason.len() > 123 {
             reason.pop();
         }
-        let frame = CloseFrame { code: close.code.into(), reason: reason.into() };
-        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(Message::Close(Some(frame)))).await;
+        let frame = CloseFrame {
+            code: close.code.into(),
+            reason: reason.into(),
+        };
+        let _ = tokio::time::timeout(
+            Duration::from_secs(1),
+            sink.send(Message::Close(Some(frame))),
+        )
+        .await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
 }

@@ -26,7 +26,9 @@ pub enum CallError {
         reason: String,
     },
     /// The params did not serialize to a JSON array or object.
-    #[error("params of `{method}` must serialize to a JSON array or object (use a tuple, a Vec, a struct or a map), got {got}")]
+    #[error(
+        "params of `{method}` must serialize to a JSON array or object (use a tuple, a Vec, a struct or a map), got {got}"
+    )]
     InvalidParams {
         /// The method called.
         method: String,

@@ -49,8 +49,8 @@ mod pending;
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -147,7 +147,8 @@ impl Peer {
         method: &str,
         params: impl Serialize,
     ) -> Result<R, CallError> {
-        self.call_with_timeout(method, params, self.shared.call_timeout).await
+        self.call_with_timeout(method, params, self.shared.call_timeout)
+            .await
     }
 
     /// [`call`](Peer::call) with its own timeout.
@@ -159,7 +160,10 @@ impl Peer {
     ) -> Result<R, CallError> {
         let params = encode_params(method, &params)?;
         let raw = self.call_raw(method, params, timeout).await?;
-        raw.deserialize().map_err(|source| CallError::Decode { method: method.into(), source })
+        raw.deserialize().map_err(|source| CallError::Decode {
+            method: method.into(),
+            source,
+        })
     }
 
     /// Calls `method` with params already encoded, and returns the raw result.
@@ -173,14 +177,27 @@ impl Peer {
         let Some(reply) = self.shared.pending.insert(n) else {
             return Err(self.closed_error(method));
         };
-        let _guard = PendingGuard { calls: &self.shared.pending, ids: vec![n] };
+        let _guard = PendingGuard {
+            calls: &self.shared.pending,
+            ids: vec![n],
+        };
         let mut buf = Vec::with_capacity(64);
-        write::request(&mut buf, Some(&Id::from(n)), method, params.as_ref().map(RawJson::as_bytes));
-        self.send(buf).await.map_err(|()| self.closed_error(method))?;
+        write::request(
+            &mut buf,
+            Some(&Id::from(n)),
+            method,
+            params.as_ref().map(RawJson::as_bytes),
+        );
+        self.send(buf)
+            .await
+            .map_err(|()| self.closed_error(method))?;
         match tokio::time::timeout(timeout, reply).await {
             Ok(Ok(outcome)) => outcome.map_err(CallError::Rpc),
             Ok(Err(_)) => Err(self.closed_error(method)),
-            Err(_) => Err(CallError::Timeout { method: method.into(), after: timeout }),
+            Err(_) => Err(CallError::Timeout {
+                method: method.into(),
+                after: timeout,
+            }),
         }
     }
 
@@ -188,7 +205,12 @@ impl Peer {
     pub async fn notify(&self, method: &str, params: impl Serialize) -> Result<(), CallError> {
         let params = encode_params(method, &params)?;
         let mut buf = Vec::with_capacity(64);
-        write::request(&mut buf, None, method, params.as_ref().map(RawJson::as_bytes));
+        write::request(
+            &mut buf,
+            None,
+            method,
+            params.as_ref().map(RawJson::as_bytes),
+        );
         self.send(buf).await.map_err(|()| self.closed_error(method))
     }
 
@@ -208,20 +230,35 @@ impl Peer {
     /// assert_eq!(sums, [3, 7]);
     /// # Ok(()) }
     /// ```
-    pub async fn batch(&self, batch: Batch) -> Result<Vec<Result<RawJson, ErrorObject>>, CallError> {
+    pub async fn batch(
+        &self,
+        batch: Batch,
+    ) -> Result<Vec<Result<RawJson, ErrorObject>>, CallError> {
         let first = batch.first_method();
         let (frame, ids) = batch.encode(|| self.shared.next_id.fetch_add(1, Ordering::Relaxed))?;
         let mut waiters = Vec::with_capacity(ids.len());
-        let mut guard = PendingGuard { calls: &self.shared.pending, ids: Vec::new() };
+        let mut guard = PendingGuard {
+            calls: &self.shared.pending,
+            ids: Vec::new(),
+        };
         for id in ids.iter().flatten() {
-            let rx = self.shared.pending.insert(*id).ok_or_else(|| self.closed_error(&first))?;
+            let rx = self
+                .shared
+                .pending
+                .insert(*id)
+                .ok_or_else(|| self.closed_error(&first))?;
             guard.ids.push(*id);
             waiters.push(rx);
         }
-        self.send(frame).await.map_err(|()| self.closed_error(&first))?;
+        self.send(frame)
+            .await
+            .map_err(|()| self.closed_error(&first))?;
         let timeout = self.shared.call_timeout;
         match tokio::time::timeout(timeout, futures_util::future::join_all(waiters)).await {
-            Err(_) => Err(CallError::Timeout { method: first, after: timeout }),
+            Err(_) => Err(CallError::Timeout {
+                method: first,
+                after: timeout,
+            }),
             Ok(outcomes) => outcomes
                 .into_iter()
                 .map(|o| o.map_err(|_| self.closed_error(&first)))
@@ -242,12 +279,19 @@ impl Peer {
     /// Waits until the connection has closed, and says why.
     pub async fn closed(&self) -> CloseReason {
         self.shared.closed.cancelled().await;
-        self.close_reason().unwrap_or(CloseReason { code: 1006, reason: "closed".into() })
+        self.close_reason().unwrap_or(CloseReason {
+            code: 1006,
+            reason: "closed".into(),
+        })
     }
 
     /// Why the connection closed; `None` while it is open.
     pub fn close_reason(&self) -> Option<CloseReason> {
-        self.shared.close.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.shared
+            .close
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Queues a frame without waiting, for senders that must not block (event fan-out). A
@@ -261,7 +305,8 @@ impl Peer {
                 tracing::warn!(connection = %self.shared.id, "outbound queue full: disconnecting a slow consumer");
                 self.shared.close_with(
                     1008,
-                    "outbound queue full: the client reads more slowly than messages are sent".into(),
+                    "outbound queue full: the client reads more slowly than messages are sent"
+                        .into(),
                 );
                 false
             }
@@ -275,12 +320,21 @@ impl Peer {
         if self.is_closed() {
             return Err(());
         }
-        self.shared.outbound.send(Frame::from(text)).await.map_err(|_| ())
+        self.shared
+            .outbound
+            .send(Frame::from(text))
+            .await
+            .map_err(|_| ())
     }
 
     fn closed_error(&self, method: &str) -> CallError {
-        let reason = self.close_reason().map_or_else(|| "closed".into(), |r| r.to_string());
-        CallError::Closed { method: method.into(), reason }
+        let reason = self
+            .close_reason()
+            .map_or_else(|| "closed".into(), |r| r.to_string());
+        CallError::Closed {
+            method: method.into(),
+            reason,
+        }
     }
 
     pub(crate) fn shared(&self) -> &Shared {
@@ -317,7 +371,11 @@ pub(crate) fn connection_setup(
     config: &Arc<crate::Config>,
     shutdown: Option<CancellationToken>,
 ) -> Setup {
-    Setup { methods: methods.clone(), config: config.clone(), shutdown }
+    Setup {
+        methods: methods.clone(),
+        config: config.clone(),
+        shutdown,
+    }
 }
 
 /// Encodes params: a JSON array or object, or nothing for `()` / `None`.
@@ -325,14 +383,19 @@ pub(crate) fn encode_params(
     method: &str,
     params: &impl Serialize,
 ) -> Result<Option<RawJson>, CallError> {
-    let raw = RawJson::from_serialize(params)
-        .map_err(|source| CallError::Serialize { method: method.into(), source })?;
+    let raw = RawJson::from_serialize(params).map_err(|source| CallError::Serialize {
+        method: method.into(),
+        source,
+    })?;
     if raw.is_null() {
         Ok(None)
     } else if raw.is_array() || raw.is_object() {
         Ok(Some(raw))
     } else {
-        Err(CallError::InvalidParams { method: method.into(), got: raw.to_string() })
+        Err(CallError::InvalidParams {
+            method: method.into(),
+            got: raw.to_string(),
+        })
     }
 }
 
@@ -391,7 +454,10 @@ impl Batch {
     }
 
     pub(crate) fn first_method(&self) -> String {
-        self.entries.first().map(|e| e.0.clone()).unwrap_or_default()
+        self.entries
+            .first()
+            .map(|e| e.0.clone())
+            .unwrap_or_default()
     }
 
     /// The frame, and the id given to each call (`None` for notifications).
@@ -414,7 +480,12 @@ impl Batch {
             let id = call.then(&mut next_id);
             let mut buf = Vec::with_capacity(64);
             let raw_id = id.map(Id::from);
-            write::request(&mut buf, raw_id.as_ref(), method, params.as_ref().map(RawJson::as_bytes));
+            write::request(
+                &mut buf,
+                raw_id.as_ref(),
+                method,
+                params.as_ref().map(RawJson::as_bytes),
+            );
             parts.push(buf);
             ids.push(id);
         }

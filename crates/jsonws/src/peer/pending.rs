@@ -36,13 +36,21 @@ impl PendingCalls {
 
     /// Forgets `id` (the call timed out or was dropped).
     pub(crate) fn remove(&self, id: u64) {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).waiting.remove(&id);
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .waiting
+            .remove(&id);
     }
 
     /// Hands a reply to its waiting call. Returns false when nobody waits for it.
     pub(crate) fn resolve(&self, response: Response) -> bool {
         let waiter = response.id.as_u64().and_then(|id| {
-            self.state.lock().unwrap_or_else(|p| p.into_inner()).waiting.remove(&id)
+            self.state
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .waiting
+                .remove(&id)
         });
         match waiter {
             Some(tx) => tx.send(response.outcome).is_ok(),

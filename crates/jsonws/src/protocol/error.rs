@@ -36,13 +36,18 @@ pub struct ErrorObject {
 impl ErrorObject {
     /// An error with a code and a message and no data.
     pub fn new(code: i64, message: impl Into<String>) -> Self {
-        ErrorObject { code, message: message.into(), data: None }
+        ErrorObject {
+            code,
+            message: message.into(),
+            data: None,
+        }
     }
 
     /// Sets `data`. A value that cannot be serialized becomes its `Debug`-free description.
     #[must_use]
     pub fn with_data(mut self, data: impl Serialize) -> Self {
-        self.data = Some(serde_json::to_value(data).unwrap_or_else(|e| Value::String(e.to_string())));
+        self.data =
+            Some(serde_json::to_value(data).unwrap_or_else(|e| Value::String(e.to_string())));
         self
     }
 

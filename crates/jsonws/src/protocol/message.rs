@@ -64,7 +64,11 @@ pub struct Request {
 impl Request {
     /// A request (with an id) or a notification (without one).
     pub fn new(id: Option<Id>, method: &str, params: Option<RawJson>) -> Self {
-        Request { id, method: Bytes::copy_from_slice(method.as_bytes()), params }
+        Request {
+            id,
+            method: Bytes::copy_from_slice(method.as_bytes()),
+            params,
+        }
     }
 
     /// The method name.

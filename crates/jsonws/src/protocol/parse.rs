@@ -27,7 +27,10 @@ pub struct ParseLimits {
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits { max_batch: 1000, max_depth: 128 }
+        ParseLimits {
+            max_batch: 1000,
+            max_depth: 128,
+        }
     }
 }
 
@@ -70,13 +73,15 @@ pub fn parse(frame: Bytes, limits: &ParseLimits) -> Incoming {
             Incoming::Refused(ErrorObject::invalid_request("a batch must not be empty"))
         }
         Top::Many(entries) if entries.len() > limits.max_batch => Incoming::Refused(
-            ErrorObject::server(code::LIMIT_EXCEEDED, "Batch too large").with_data(
-                serde_json::json!({ "limit": limits.max_batch, "got": entries.len() }),
-            ),
+            ErrorObject::server(code::LIMIT_EXCEEDED, "Batch too large")
+                .with_data(serde_json::json!({ "limit": limits.max_batch, "got": entries.len() })),
         ),
-        Top::Many(entries) => {
-            Incoming::Batch(entries.into_iter().map(|e| e.into_message(&frame)).collect())
-        }
+        Top::Many(entries) => Incoming::Batch(
+            entries
+                .into_iter()
+                .map(|e| e.into_message(&frame))
+                .collect(),
+        ),
     }
 }
 
@@ -283,13 +288,18 @@ impl Entry<'_> {
             }
         };
         let slice = |raw: &RawValue| frame.slice_ref(raw.get().as_bytes());
-        let id = match env.id.map(|raw| valid_id(raw).map(|()| Id::from_validated(slice(raw)))) {
+        let id = match env
+            .id
+            .map(|raw| valid_id(raw).map(|()| Id::from_validated(slice(raw))))
+        {
             None => None,
             Some(Ok(id)) => Some(id),
             Some(Err(what)) => {
                 let detail = format_args!("`id` must be a string, a number or null, not {what}");
                 if env.method.is_none() {
-                    return Message::BadResponse { reason: detail.to_string() };
+                    return Message::BadResponse {
+                        reason: detail.to_string(),
+                    };
                 }
                 return invalid(None, detail);
             }
@@ -316,7 +326,9 @@ impl Entry<'_> {
         }
         if env.result.is_some() || env.error.is_some() {
             let Some(id) = id else {
-                return Message::BadResponse { reason: "a response without an `id`".into() };
+                return Message::BadResponse {
+                    reason: "a response without an `id`".into(),
+                };
             };
             let outcome = match (env.result, env.error) {
                 (Some(result), None) => Ok(RawJson::from_validated(slice(result))),
@@ -341,7 +353,10 @@ impl Entry<'_> {
 }
 
 fn invalid(id: Option<Id>, detail: impl fmt::Display) -> Message {
-    Message::Invalid { id: id.unwrap_or_else(Id::null), error: ErrorObject::invalid_request(detail) }
+    Message::Invalid {
+        id: id.unwrap_or_else(Id::null),
+        error: ErrorObject::invalid_request(detail),
+    }
 }
 
 fn valid_id(raw: &RawValue) -> Result<(), &'static str> {
@@ -357,8 +372,10 @@ fn valid_id(raw: &RawValue) -> Result<(), &'static str> {
 fn is_version_2(raw: Option<&RawValue>) -> bool {
     match raw {
         Some(raw) if raw.get() == "\"2.0\"" => true,
-        Some(raw) => serde_json::from_str::<&str>(raw.get()).is_ok_and(|v| v == "2.0")
-            || serde_json::from_str::<String>(raw.get()).is_ok_and(|v| v == "2.0"),
+        Some(raw) => {
+            serde_json::from_str::<&str>(raw.get()).is_ok_and(|v| v == "2.0")
+                || serde_json::from_str::<String>(raw.get()).is_ok_and(|v| v == "2.0")
+        }
         None => false,
     }
 }

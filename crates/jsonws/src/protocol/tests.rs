@@ -4,7 +4,10 @@ use proptest::prelude::*;
 use super::*;
 
 fn parse_str(text: &str) -> Incoming {
-    parse(Bytes::copy_from_slice(text.as_bytes()), &ParseLimits::default())
+    parse(
+        Bytes::copy_from_slice(text.as_bytes()),
+        &ParseLimits::default(),
+    )
 }
 
 fn request(text: &str) -> Request {
@@ -23,9 +26,26 @@ fn invalid(text: &str) -> (Id, ErrorObject) {
 
 #[test]
 fn zero_and_empty_string_are_ids_not_notifications() {
-    assert_eq!(request(r#"{"jsonrpc":"2.0","method":"m","id":0}"#).id().unwrap().as_json(), "0");
-    assert_eq!(request(r#"{"jsonrpc":"2.0","method":"m","id":""}"#).id().unwrap().as_json(), r#""""#);
-    assert!(request(r#"{"jsonrpc":"2.0","method":"m","id":null}"#).id().unwrap().is_null());
+    assert_eq!(
+        request(r#"{"jsonrpc":"2.0","method":"m","id":0}"#)
+            .id()
+            .unwrap()
+            .as_json(),
+        "0"
+    );
+    assert_eq!(
+        request(r#"{"jsonrpc":"2.0","method":"m","id":""}"#)
+            .id()
+            .unwrap()
+            .as_json(),
+        r#""""#
+    );
+    assert!(
+        request(r#"{"jsonrpc":"2.0","method":"m","id":null}"#)
+            .id()
+            .unwrap()
+            .is_null()
+    );
     assert!(request(r#"{"jsonrpc":"2.0","method":"m"}"#).is_notification());
 }
 
@@ -47,7 +67,10 @@ fn params_stay_raw_and_null_params_are_absent() {
 
 #[test]
 fn escaped_method_names_are_decoded() {
-    assert_eq!(request(r#"{"jsonrpc":"2.0","method":"a\u002eb","id":1}"#).method(), "a.b");
+    assert_eq!(
+        request(r#"{"jsonrpc":"2.0","method":"a\u002eb","id":1}"#).method(),
+        "a.b"
+    );
 }
 
 #[test]
@@ -96,27 +119,47 @@ fn batches() {
         }
         other => panic!("{other:?}"),
     }
-    let limits = ParseLimits { max_batch: 2, ..ParseLimits::default() };
+    let limits = ParseLimits {
+        max_batch: 2,
+        ..ParseLimits::default()
+    };
     let three = Bytes::from_static(b"[1,2,3]");
-    assert!(matches!(parse(three, &limits), Incoming::Refused(e) if e.code == code::LIMIT_EXCEEDED));
+    assert!(
+        matches!(parse(three, &limits), Incoming::Refused(e) if e.code == code::LIMIT_EXCEEDED)
+    );
 }
 
 #[test]
 fn nesting_is_counted_outside_strings_only() {
-    let limits = ParseLimits { max_depth: 3, ..ParseLimits::default() };
+    let limits = ParseLimits {
+        max_depth: 3,
+        ..ParseLimits::default()
+    };
     let deep = Bytes::from_static(br#"{"jsonrpc":"2.0","method":"m","params":[[[1]]],"id":1}"#);
     assert!(matches!(parse(deep, &limits), Incoming::Refused(e) if e.code == code::LIMIT_EXCEEDED));
-    let strings =
-        Bytes::from_static(br#"{"jsonrpc":"2.0","method":"[[[[[[","params":["\"[[[[[{{{{"],"id":1}"#);
-    assert!(matches!(parse(strings, &limits), Incoming::Single(Message::Request(_))));
+    let strings = Bytes::from_static(
+        br#"{"jsonrpc":"2.0","method":"[[[[[[","params":["\"[[[[[{{{{"],"id":1}"#,
+    );
+    assert!(matches!(
+        parse(strings, &limits),
+        Incoming::Single(Message::Request(_))
+    ));
 }
 
 #[test]
 fn writers_produce_what_the_parser_reads() {
     let mut buf = Vec::new();
-    write::request(&mut buf, Some(&Id::from("a\"b")), "math.\"pow\"", Some(b"[2,3]"));
+    write::request(
+        &mut buf,
+        Some(&Id::from("a\"b")),
+        "math.\"pow\"",
+        Some(b"[2,3]"),
+    );
     let r = request(std::str::from_utf8(&buf).unwrap());
-    assert_eq!((r.method(), r.id().unwrap().as_json()), ("math.\"pow\"", r#""a\"b""#));
+    assert_eq!(
+        (r.method(), r.id().unwrap().as_json()),
+        ("math.\"pow\"", r#""a\"b""#)
+    );
     let mut buf = Vec::new();
     write::error(&mut buf, &Id::null(), &ErrorObject::method_not_found("x"));
     let text = String::from_utf8(buf).unwrap();

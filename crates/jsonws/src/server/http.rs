@@ -27,12 +27,24 @@ pub(super) async fn post(State(server): State<Server>, request: Request) -> Resp
         Err(_) => {
             let error = ErrorObject::server(code::LIMIT_EXCEEDED, "Request too large")
                 .with_data(format!("the body is over the limit of {limit} bytes"));
-            return json(StatusCode::PAYLOAD_TOO_LARGE, error_frame(&Id::null(), &error));
+            return json(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                error_frame(&Id::null(), &error),
+            );
         }
     };
-    let remote = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let context =
-        Context::new(ConnectionId::next(), Transport::Http, remote, parts.uri, parts.headers, None);
+    let remote = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let context = Context::new(
+        ConnectionId::next(),
+        Transport::Http,
+        remote,
+        parts.uri,
+        parts.headers,
+        None,
+    );
     let dispatcher = Dispatcher {
         methods: &server.methods,
         context: &context,
@@ -52,9 +64,10 @@ pub(super) async fn post(State(server): State<Server>, request: Request) -> Resp
 fn json(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 

@@ -27,15 +27,30 @@ pub(super) async fn get(State(server): State<Server>, mut request: Request) -> R
             .into_response();
     }
     let headers = request.headers();
-    if headers.get(header::SEC_WEBSOCKET_VERSION).is_none_or(|v| v != "13") {
-        return (StatusCode::BAD_REQUEST, "`Sec-WebSocket-Version` must be 13\n").into_response();
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .is_none_or(|v| v != "13")
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            "`Sec-WebSocket-Version` must be 13\n",
+        )
+            .into_response();
     }
     let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY) else {
-        return (StatusCode::BAD_REQUEST, "`Sec-WebSocket-Key` header is missing\n").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            "`Sec-WebSocket-Key` header is missing\n",
+        )
+            .into_response();
     };
     let accept = derive_accept_key(key.as_bytes());
     if server.is_shutting_down() {
-        return (StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down\n").into_response();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is shutting down\n",
+        )
+            .into_response();
     }
     let Some(slot) = ConnectionSlot::take(&server) else {
         let limit = server.config.max_connections;
@@ -53,7 +68,10 @@ pub(super) async fn get(State(server): State<Server>, mut request: Request) -> R
             .into_response();
     };
     let (parts, _body) = request.into_parts();
-    let remote = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let remote = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
     let tasks = server.state.tasks.clone();
     tasks.spawn(async move {
         let _slot = slot;
@@ -70,9 +88,20 @@ pub(super) async fn get(State(server): State<Server>, mut request: Request) -> R
             Some(server.config.websocket()),
         )
         .await;
-        let setup = peer::connection_setup(&server.methods, &server.config, Some(server.state.shutdown.clone()));
+        let setup = peer::connection_setup(
+            &server.methods,
+            &server.config,
+            Some(server.state.shutdown.clone()),
+        );
         let (_peer, task) = open(socket, setup, |peer| {
-            Context::new(peer.id(), Transport::WebSocket, remote, parts.uri, parts.headers, Some(peer))
+            Context::new(
+                peer.id(),
+                Transport::WebSocket,
+                remote,
+                parts.uri,
+                parts.headers,
+                Some(peer),
+            )
         });
         task.await;
     });
@@ -90,8 +119,10 @@ pub(super) async fn get(State(server): State<Server>, mut request: Request) -> R
 fn wants_upgrade(headers: &HeaderMap) -> bool {
     let has = |name, token: &str| {
         headers.get_all(name).iter().any(|v| {
-            v.to_str()
-                .is_ok_and(|v| v.split(',').any(|part| part.trim().eq_ignore_ascii_case(token)))
+            v.to_str().is_ok_and(|v| {
+                v.split(',')
+                    .any(|part| part.trim().eq_ignore_ascii_case(token))
+            })
         })
     };
     has(header::CONNECTION, "upgrade") && has(header::UPGRADE, "websocket")
@@ -106,7 +137,9 @@ impl ConnectionSlot {
         server
             .state
             .connections
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < limit).then_some(n + 1))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < limit).then_some(n + 1)
+            })
             .ok()
             .map(|_| ConnectionSlot(server.clone()))
     }

@@ -24,7 +24,11 @@ fn methods() -> Methods {
 const SUM: &str = r#"{"jsonrpc":"2.0","method":"sum","params":[2,3],"id":"after"}"#;
 
 fn nested(depth: usize) -> String {
-    format!(r#"{{"jsonrpc":"2.0","method":"sum","params":{}{},"id":1}}"#, "[".repeat(depth), "]".repeat(depth))
+    format!(
+        r#"{{"jsonrpc":"2.0","method":"sum","params":{}{},"id":1}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    )
 }
 
 #[tokio::test]
@@ -32,28 +36,103 @@ async fn each_bad_message_is_answered_and_the_connection_keeps_serving() {
     let server = TestServer::start(methods()).await;
     let mut ws = server.raw_ws().await;
     let cases: Vec<(&str, String, i64, Value)> = vec![
-        ("invalid JSON", r#"{"jsonrpc":"2.0","method":"#.into(), -32700, Value::Null),
-        ("trailing garbage", r#"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1} x"#.into(), -32700, Value::Null),
-        ("JSON nested 10,000 deep", nested(10_000), -32003, Value::Null),
+        (
+            "invalid JSON",
+            r#"{"jsonrpc":"2.0","method":"#.into(),
+            -32700,
+            Value::Null,
+        ),
+        (
+            "trailing garbage",
+            r#"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1} x"#.into(),
+            -32700,
+            Value::Null,
+        ),
+        (
+            "JSON nested 10,000 deep",
+            nested(10_000),
+            -32003,
+            Value::Null,
+        ),
         ("null", "null".into(), -32600, Value::Null),
         ("a string", r#""hello""#.into(), -32600, Value::Null),
-        ("method is not a string", r#"{"jsonrpc":"2.0","id":1,"method":123}"#.into(), -32600, 1.into()),
-        ("rpc.on without params", r#"{"jsonrpc":"2.0","method":"rpc.on","id":2}"#.into(), -32602, 2.into()),
-        ("rpc.on with an unknown event", r#"{"jsonrpc":"2.0","method":"rpc.on","params":["nope"],"id":3}"#.into(), -32602, 3.into()),
-        ("no jsonrpc member", r#"{"method":"sum","params":[1,2],"id":4}"#.into(), -32600, 4.into()),
-        ("jsonrpc 1.0", r#"{"jsonrpc":"1.0","method":"sum","params":[1,2],"id":5}"#.into(), -32600, 5.into()),
-        ("params is a string", r#"{"jsonrpc":"2.0","method":"sum","params":"abc","id":6}"#.into(), -32600, 6.into()),
-        ("a member twice", r#"{"jsonrpc":"2.0","method":"sum","method":"x","params":[1,2],"id":7}"#.into(), -32600, 7.into()),
-        ("wrong param type", r#"{"jsonrpc":"2.0","method":"sum","params":["1",2],"id":8}"#.into(), -32602, 8.into()),
-        ("too many params", r#"{"jsonrpc":"2.0","method":"sum","params":[1,2,3],"id":9}"#.into(), -32602, 9.into()),
-        ("a handler panics", r#"{"jsonrpc":"2.0","method":"panics","id":10}"#.into(), -32603, 10.into()),
-        ("reserved name", r#"{"jsonrpc":"2.0","method":"rpc.nothing","id":11}"#.into(), -32601, 11.into()),
+        (
+            "method is not a string",
+            r#"{"jsonrpc":"2.0","id":1,"method":123}"#.into(),
+            -32600,
+            1.into(),
+        ),
+        (
+            "rpc.on without params",
+            r#"{"jsonrpc":"2.0","method":"rpc.on","id":2}"#.into(),
+            -32602,
+            2.into(),
+        ),
+        (
+            "rpc.on with an unknown event",
+            r#"{"jsonrpc":"2.0","method":"rpc.on","params":["nope"],"id":3}"#.into(),
+            -32602,
+            3.into(),
+        ),
+        (
+            "no jsonrpc member",
+            r#"{"method":"sum","params":[1,2],"id":4}"#.into(),
+            -32600,
+            4.into(),
+        ),
+        (
+            "jsonrpc 1.0",
+            r#"{"jsonrpc":"1.0","method":"sum","params":[1,2],"id":5}"#.into(),
+            -32600,
+            5.into(),
+        ),
+        (
+            "params is a string",
+            r#"{"jsonrpc":"2.0","method":"sum","params":"abc","id":6}"#.into(),
+            -32600,
+            6.into(),
+        ),
+        (
+            "a member twice",
+            r#"{"jsonrpc":"2.0","method":"sum","method":"x","params":[1,2],"id":7}"#.into(),
+            -32600,
+            7.into(),
+        ),
+        (
+            "wrong param type",
+            r#"{"jsonrpc":"2.0","method":"sum","params":["1",2],"id":8}"#.into(),
+            -32602,
+            8.into(),
+        ),
+        (
+            "too many params",
+            r#"{"jsonrpc":"2.0","method":"sum","params":[1,2,3],"id":9}"#.into(),
+            -32602,
+            9.into(),
+        ),
+        (
+            "a handler panics",
+            r#"{"jsonrpc":"2.0","method":"panics","id":10}"#.into(),
+            -32603,
+            10.into(),
+        ),
+        (
+            "reserved name",
+            r#"{"jsonrpc":"2.0","method":"rpc.nothing","id":11}"#.into(),
+            -32601,
+            11.into(),
+        ),
     ];
     for (name, text, code, id) in cases {
         let reply = ws.roundtrip(&text).await;
         assert_eq!(error_code(&reply), code, "{name}: {reply}");
         assert_eq!(reply["id"], id, "{name}: {reply}");
-        assert_eq!(ws.roundtrip(SUM).await["result"], 5, "{name}: the next call failed\n{}", ws.log());
+        assert_eq!(
+            ws.roundtrip(SUM).await["result"],
+            5,
+            "{name}: the next call failed\n{}",
+            ws.log()
+        );
     }
 }
 
@@ -62,20 +141,29 @@ async fn a_panic_leaks_nothing() {
     let server = TestServer::start(methods()).await;
     let mut ws = server.raw_ws().await;
     let text = {
-        ws.send_text(r#"{"jsonrpc":"2.0","method":"panics","id":1}"#).await;
+        ws.send_text(r#"{"jsonrpc":"2.0","method":"panics","id":1}"#)
+            .await;
         ws.recv_text().await
     };
     assert!(!text.contains("secret"), "{text}");
-    assert_eq!(text, r#"{"jsonrpc":"2.0","error":{"code":-32603,"message":"Internal error"},"id":1}"#);
+    assert_eq!(
+        text,
+        r#"{"jsonrpc":"2.0","error":{"code":-32603,"message":"Internal error"},"id":1}"#
+    );
 }
 
 #[tokio::test]
 async fn binary_frames_are_parsed_as_json() {
     let server = TestServer::start(methods()).await;
     let mut ws = server.raw_ws().await;
-    ws.send(Message::binary(vec![0xff, 0x00, 0x13, 0x37, 0xfe])).await;
+    ws.send(Message::binary(vec![0xff, 0x00, 0x13, 0x37, 0xfe]))
+        .await;
     let reply = ws.recv_json().await;
-    assert_eq!((error_code(&reply), reply["id"].clone()), (-32700, Value::Null), "{reply}");
+    assert_eq!(
+        (error_code(&reply), reply["id"].clone()),
+        (-32700, Value::Null),
+        "{reply}"
+    );
     ws.send(Message::binary(SUM.as_bytes().to_vec())).await;
     assert_eq!(ws.recv_json().await["result"], 5);
 }
@@ -86,10 +174,17 @@ async fn depth_at_the_limit_is_fine_and_one_more_is_refused() {
     let mut ws = server.raw_ws().await;
     // The envelope is one level; params add the rest.
     let reply = ws.roundtrip(&nested(127)).await;
-    assert_eq!(error_code(&reply), -32602, "parsed, then refused by the typed params: {reply}");
+    assert_eq!(
+        error_code(&reply),
+        -32602,
+        "parsed, then refused by the typed params: {reply}"
+    );
     let reply = ws.roundtrip(&nested(128)).await;
     assert_eq!(error_code(&reply), -32003, "{reply}");
-    assert!(reply["error"]["data"].as_str().unwrap().contains("128"), "{reply}");
+    assert!(
+        reply["error"]["data"].as_str().unwrap().contains("128"),
+        "{reply}"
+    );
 }
 
 #[tokio::test]

@@ -5,13 +5,28 @@ use jsonws::{Call, ErrorObject, Methods};
 use crate::util::TestServer;
 
 fn methods() -> Methods {
-    Methods::new().method("ping", |_call: Call| async move { Ok::<_, ErrorObject>("pong") })
+    Methods::new().method(
+        "ping",
+        |_call: Call| async move { Ok::<_, ErrorObject>("pong") },
+    )
 }
 
 /// Ids whose JSON text must come back unchanged.
 const IDS: &[&str] = &[
-    "0", "\"\"", "-1", "1.5", "-0.25", "1e3", "1.50", "18446744073709551615",
-    "123456789012345678901234567890", "\"0\"", "\"x\\\"y\"", "\"\\u00e9\"", "\"日本\"", "null",
+    "0",
+    "\"\"",
+    "-1",
+    "1.5",
+    "-0.25",
+    "1e3",
+    "1.50",
+    "18446744073709551615",
+    "123456789012345678901234567890",
+    "\"0\"",
+    "\"x\\\"y\"",
+    "\"\\u00e9\"",
+    "\"日本\"",
+    "null",
 ];
 
 fn request(id: &str) -> String {
@@ -45,14 +60,19 @@ async fn ids_echo_exactly_over_http() {
 async fn ids_echo_in_error_replies_and_batches() {
     let server = TestServer::start(methods()).await;
     let mut ws = server.raw_ws().await;
-    let reply = ws.send_text(r#"{"jsonrpc":"2.0","method":"nope","id":0}"#).await;
-    let _ = reply;
+    ws.send_text(r#"{"jsonrpc":"2.0","method":"nope","id":0}"#)
+        .await;
     let text = ws.recv_text().await;
     assert!(text.ends_with(r#","id":0}"#), "{text}");
     let text = ws
         .roundtrip(r#"[{"jsonrpc":"2.0","method":"ping","id":""},{"jsonrpc":"2.0","method":"ping","id":-0}]"#)
         .await;
-    let ids: Vec<String> = text.as_array().unwrap().iter().map(|r| r["id"].to_string()).collect();
+    let ids: Vec<String> = text
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].to_string())
+        .collect();
     assert!(ids.contains(&"\"\"".to_string()), "{ids:?}");
     assert_eq!(ids.len(), 2);
 }
@@ -65,6 +85,9 @@ async fn invalid_ids_are_refused_with_a_null_id() {
         let reply = ws.roundtrip(&request(id)).await;
         assert_eq!(reply["error"]["code"], -32600, "id {id}: {reply}");
         assert!(reply["id"].is_null(), "id {id}: {reply}");
-        assert!(reply["error"]["data"].as_str().unwrap().contains("`id`"), "{reply}");
+        assert!(
+            reply["error"]["data"].as_str().unwrap().contains("`id`"),
+            "{reply}"
+        );
     }
 }

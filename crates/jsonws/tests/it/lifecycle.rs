@@ -22,19 +22,32 @@ async fn shutdown_lets_calls_in_flight_finish_then_closes_with_1001() {
     });
     let server = TestServer::start(methods).await;
     let mut ws = server.raw_ws().await;
-    ws.send_text(r#"{"jsonrpc":"2.0","method":"sleep","params":[400],"id":"slow"}"#).await;
+    ws.send_text(r#"{"jsonrpc":"2.0","method":"sleep","params":[400],"id":"slow"}"#)
+        .await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     let stopper = server.server.clone();
     let shutdown = tokio::spawn(async move { stopper.shutdown().await });
     tokio::time::sleep(Duration::from_millis(50)).await;
     // New requests during the grace period are refused, in-flight ones complete.
-    let reply = ws.roundtrip(r#"{"jsonrpc":"2.0","method":"sleep","params":[1],"id":"late"}"#).await;
-    assert_eq!((reply["id"].as_str(), error_code(&reply)), (Some("late"), -32006), "{reply}");
+    let reply = ws
+        .roundtrip(r#"{"jsonrpc":"2.0","method":"sleep","params":[1],"id":"late"}"#)
+        .await;
+    assert_eq!(
+        (reply["id"].as_str(), error_code(&reply)),
+        (Some("late"), -32006),
+        "{reply}"
+    );
     let reply = ws.recv_json().await;
-    assert_eq!((reply["id"].as_str(), reply["result"].as_u64()), (Some("slow"), Some(400)));
+    assert_eq!(
+        (reply["id"].as_str(), reply["result"].as_u64()),
+        (Some("slow"), Some(400))
+    );
     let (code, reason) = ws.expect_close().await;
     assert_eq!(code, 1001, "{reason}");
-    tokio::time::timeout(WAIT, shutdown).await.expect("shutdown finished").unwrap();
+    tokio::time::timeout(WAIT, shutdown)
+        .await
+        .expect("shutdown finished")
+        .unwrap();
     assert_eq!(server.server.connection_count(), 0);
 }
 
@@ -69,13 +82,24 @@ async fn a_client_that_stops_reading_is_dropped_and_others_keep_going() {
     });
     let server = TestServer::with_config(methods, config).await;
     let mut stuck = RawTcp::upgrade(server.addr, PATH).await;
-    stuck.send_frame(0x1, br#"{"jsonrpc":"2.0","method":"flood","id":1}"#).await;
+    stuck
+        .send_frame(0x1, br#"{"jsonrpc":"2.0","method":"flood","id":1}"#)
+        .await;
     // `stuck` never reads. The server notices the stalled write and lets go of it.
-    let err = tokio::time::timeout(WAIT, rx.recv()).await.expect("the slow client was dropped").unwrap();
-    let CallError::Closed { reason, .. } = err else { panic!("{err:?}") };
+    let err = tokio::time::timeout(WAIT, rx.recv())
+        .await
+        .expect("the slow client was dropped")
+        .unwrap();
+    let CallError::Closed { reason, .. } = err else {
+        panic!("{err:?}")
+    };
     assert!(reason.contains("too slow"), "{reason}");
     let mut ws = server.raw_ws().await;
-    assert_eq!(ws.roundtrip(r#"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#).await["result"], 3);
+    assert_eq!(
+        ws.roundtrip(r#"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#)
+            .await["result"],
+        3
+    );
     drop(stuck);
 }
 
@@ -92,7 +116,10 @@ async fn a_silent_peer_is_dropped_after_the_idle_timeout() {
     let _silent = RawTcp::upgrade(server.addr, PATH).await;
     let deadline = tokio::time::Instant::now() + WAIT;
     while server.server.connection_count() != 1 {
-        assert!(tokio::time::Instant::now() < deadline, "the silent peer was never dropped");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the silent peer was never dropped"
+        );
         // Reading lets the live client answer pings.
         alive.expect_silence(Duration::from_millis(50)).await;
     }

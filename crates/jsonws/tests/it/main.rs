@@ -1,19 +1,19 @@
 //! Integration tests: a real server on 127.0.0.1:0, driven by raw HTTP and WebSocket clients
 //! and by jsonws's own clients.
 
-/// The examples of section 7 of the JSON-RPC 2.0 specification, over HTTP and WebSocket.
-mod spec;
-/// Ids echoed exactly, on both transports.
-mod ids;
 /// Hostile and malformed input on one WebSocket connection, which must keep serving.
 mod bad_input;
-/// The symmetric peer: server → client calls, errors, timeouts, close.
-mod peer;
-/// Configured limits: message size, batch size, depth, connections, in-flight calls.
-mod limits;
 /// HTTP specifics: status codes, content types, context.
 mod http;
+/// Ids echoed exactly, on both transports.
+mod ids;
 /// Graceful shutdown and slow consumers.
 mod lifecycle;
+/// Configured limits: message size, batch size, depth, connections, in-flight calls.
+mod limits;
+/// The symmetric peer: server → client calls, errors, timeouts, close.
+mod peer;
+/// The examples of section 7 of the JSON-RPC 2.0 specification, over HTTP and WebSocket.
+mod spec;
 
 mod util;

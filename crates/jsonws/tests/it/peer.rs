@@ -31,7 +31,10 @@ fn server_methods(outcomes: mpsc::UnboundedSender<String>) -> Methods {
         })
         .method("double_on_client", |call: Call| async move {
             let peer = call.peer().unwrap();
-            let batch = Batch::new().call("double", (2,)).notify("note", ("hi",)).call("double", (5,));
+            let batch = Batch::new()
+                .call("double", (2,))
+                .notify("note", ("hi",))
+                .call("double", (5,));
             let mut total = 0;
             for result in peer.batch(batch).await? {
                 total += result?.deserialize::<i64>().unwrap();
@@ -77,7 +80,9 @@ fn client_methods() -> Methods {
         .method("confirm", |call: Call| async move {
             let (question,): (String,) = call.params()?;
             if question == "refuse?" {
-                return Err(ErrorObject::new(4711, "the client says no").with_data("data from the client"));
+                return Err(
+                    ErrorObject::new(4711, "the client says no").with_data("data from the client")
+                );
             }
             Ok(format!("yes to {question}"))
         })
@@ -94,7 +99,11 @@ fn client_methods() -> Methods {
 async fn setup() -> (TestServer, WsClient, mpsc::UnboundedReceiver<String>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let server = TestServer::start(server_methods(tx)).await;
-    let client = WsClient::builder().methods(client_methods()).connect(&server.ws_url()).await.unwrap();
+    let client = WsClient::builder()
+        .methods(client_methods())
+        .connect(&server.ws_url())
+        .await
+        .unwrap();
     (server, client, rx)
 }
 
@@ -108,8 +117,13 @@ async fn the_server_calls_the_client_and_returns_its_answer() {
 #[tokio::test]
 async fn an_error_from_the_client_reaches_the_caller_unchanged() {
     let (_server, client, _rx) = setup().await;
-    let err = client.call::<String>("ask", ("refuse?",)).await.unwrap_err();
-    let CallError::Rpc(error) = err else { panic!("expected an RPC error, got {err:?}") };
+    let err = client
+        .call::<String>("ask", ("refuse?",))
+        .await
+        .unwrap_err();
+    let CallError::Rpc(error) = err else {
+        panic!("expected an RPC error, got {err:?}")
+    };
     assert_eq!(error.code, 4711);
     assert_eq!(error.message, "the client says no");
     assert_eq!(error.data, Some(Value::from("data from the client")));
@@ -146,10 +160,19 @@ async fn a_batch_from_the_client_matches_replies_by_id() {
         .call("sum", (20, 22));
     let results = client.batch(batch).await.unwrap();
     assert_eq!(results.len(), 3);
-    assert_eq!(results[0].as_ref().unwrap().deserialize::<i64>().unwrap(), 1);
+    assert_eq!(
+        results[0].as_ref().unwrap().deserialize::<i64>().unwrap(),
+        1
+    );
     assert_eq!(results[1].as_ref().unwrap_err().code, -32601);
-    assert_eq!(results[2].as_ref().unwrap().deserialize::<i64>().unwrap(), 42);
-    let logged = tokio::time::timeout(WAIT, rx.recv()).await.unwrap().unwrap();
+    assert_eq!(
+        results[2].as_ref().unwrap().deserialize::<i64>().unwrap(),
+        42
+    );
+    let logged = tokio::time::timeout(WAIT, rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(logged, "log: from a batch");
 }
 
@@ -160,7 +183,10 @@ async fn a_call_times_out_and_its_late_reply_is_dropped() {
         .call_with_timeout::<i64>("sleep", (300, 1), Duration::from_millis(50))
         .await
         .unwrap_err();
-    assert!(matches!(err, CallError::Timeout { ref method, .. } if method == "sleep"), "{err:?}");
+    assert!(
+        matches!(err, CallError::Timeout { ref method, .. } if method == "sleep"),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("timed out"), "{err}");
     // The late reply arrives while this call waits; it must not be taken for this one.
     let value: i64 = client.call("sleep", (500, 2)).await.unwrap();
@@ -174,8 +200,14 @@ async fn pending_calls_fail_when_the_connection_closes() {
     let pending = tokio::spawn(async move { peer.call::<i64>("sleep", (60_000, 1)).await });
     tokio::time::sleep(Duration::from_millis(100)).await;
     client.close();
-    let err = tokio::time::timeout(WAIT, pending).await.unwrap().unwrap().unwrap_err();
-    let CallError::Closed { method, reason } = err else { panic!("expected Closed, got {err:?}") };
+    let err = tokio::time::timeout(WAIT, pending)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    let CallError::Closed { method, reason } = err else {
+        panic!("expected Closed, got {err:?}")
+    };
     assert_eq!(method, "sleep");
     assert!(reason.contains("client closed"), "{reason}");
     // New calls fail at once.
@@ -189,7 +221,10 @@ async fn the_servers_pending_call_fails_when_the_client_goes_away() {
     let started: String = client.call("call_hanging_client", ()).await.unwrap();
     assert_eq!(started, "started");
     drop(client);
-    let outcome = tokio::time::timeout(WAIT, rx.recv()).await.unwrap().unwrap();
+    let outcome = tokio::time::timeout(WAIT, rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(outcome.starts_with("closed: "), "{outcome}");
 }
 
@@ -208,7 +243,10 @@ async fn handlers_see_their_connection() {
     assert_eq!(first["token"], "secret-1");
     assert_eq!(first["remote"], "127.0.0.1");
     assert_eq!(first["query"], "tenant=acme");
-    assert_eq!(first["connection"], second["connection"], "one connection, one id");
+    assert_eq!(
+        first["connection"], second["connection"],
+        "one connection, one id"
+    );
     let other = WsClient::connect(&server.ws_url()).await.unwrap();
     let third: Value = other.call("whoami", ()).await.unwrap();
     assert_ne!(first["connection"], third["connection"]);
@@ -221,9 +259,21 @@ async fn the_http_client_calls_notifies_and_batches() {
     let http = HttpClient::new(&server.http_url()).unwrap();
     assert_eq!(http.call::<i64>("sum", (1, 2)).await.unwrap(), 3);
     http.notify("log", ("over http",)).await.unwrap();
-    assert_eq!(tokio::time::timeout(WAIT, rx.recv()).await.unwrap().unwrap(), "log: over http");
-    let results = http.batch(Batch::new().call("sum", (1, 1)).call("nope", ())).await.unwrap();
-    assert_eq!(results[0].as_ref().unwrap().deserialize::<i64>().unwrap(), 2);
+    assert_eq!(
+        tokio::time::timeout(WAIT, rx.recv())
+            .await
+            .unwrap()
+            .unwrap(),
+        "log: over http"
+    );
+    let results = http
+        .batch(Batch::new().call("sum", (1, 1)).call("nope", ()))
+        .await
+        .unwrap();
+    assert_eq!(
+        results[0].as_ref().unwrap().deserialize::<i64>().unwrap(),
+        2
+    );
     assert_eq!(results[1].as_ref().unwrap_err().code, -32601);
     // The server cannot call back over HTTP.
     let err = http.call::<String>("ask", ("x",)).await;
@@ -236,7 +286,9 @@ async fn a_client_without_the_method_answers_method_not_found() {
     let server = TestServer::start(server_methods(tx)).await;
     let client = WsClient::connect(&server.ws_url()).await.unwrap();
     let err = client.call::<String>("ask", ("x",)).await.unwrap_err();
-    let CallError::Rpc(error) = err else { panic!("{err:?}") };
+    let CallError::Rpc(error) = err else {
+        panic!("{err:?}")
+    };
     assert_eq!(error.code, -32601, "{error}");
 }
 
@@ -254,7 +306,11 @@ async fn the_client_call_timeout_comes_from_its_config() {
     let server = TestServer::start(server_methods(tx)).await;
     let mut config = Config::default();
     config.call_timeout = Duration::from_millis(100);
-    let client = WsClient::builder().config(config).connect(&server.ws_url()).await.unwrap();
+    let client = WsClient::builder()
+        .config(config)
+        .connect(&server.ws_url())
+        .await
+        .unwrap();
     let err = client.call::<i64>("sleep", (1000, 1)).await.unwrap_err();
     assert!(matches!(err, CallError::Timeout { after, .. } if after == Duration::from_millis(100)));
 }

@@ -24,9 +24,16 @@ fn spec_methods() -> Methods {
             let numbers: Vec<i64> = call.params()?;
             Ok::<_, ErrorObject>(numbers.iter().sum::<i64>())
         })
-        .method("update", |_call: Call| async move { Ok::<_, ErrorObject>(()) })
-        .method("notify_hello", |_call: Call| async move { Ok::<_, ErrorObject>(()) })
-        .method("get_data", |_call: Call| async move { Ok::<_, ErrorObject>(json!(["hello", 5])) })
+        .method(
+            "update",
+            |_call: Call| async move { Ok::<_, ErrorObject>(()) },
+        )
+        .method("notify_hello", |_call: Call| async move {
+            Ok::<_, ErrorObject>(())
+        })
+        .method("get_data", |_call: Call| async move {
+            Ok::<_, ErrorObject>(json!(["hello", 5]))
+        })
 }
 
 /// One example: what is sent, and what comes back (`None`: nothing at all).
@@ -70,17 +77,23 @@ const CASES: &[Case] = &[
     Case {
         name: "non-existent method",
         send: r#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#,
-        expect: Some(r#"{"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": "1"}"#),
+        expect: Some(
+            r#"{"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": "1"}"#,
+        ),
     },
     Case {
         name: "invalid JSON",
         send: r#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#,
-        expect: Some(r#"{"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null}"#),
+        expect: Some(
+            r#"{"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null}"#,
+        ),
     },
     Case {
         name: "invalid Request object",
         send: r#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#,
-        expect: Some(r#"{"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}"#),
+        expect: Some(
+            r#"{"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}"#,
+        ),
     },
     Case {
         name: "batch, invalid JSON",
@@ -88,17 +101,23 @@ const CASES: &[Case] = &[
   {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},
   {"jsonrpc": "2.0", "method"
 ]"#,
-        expect: Some(r#"{"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null}"#),
+        expect: Some(
+            r#"{"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null}"#,
+        ),
     },
     Case {
         name: "empty array",
         send: "[]",
-        expect: Some(r#"{"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}"#),
+        expect: Some(
+            r#"{"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}"#,
+        ),
     },
     Case {
         name: "invalid batch, not empty",
         send: "[1]",
-        expect: Some(r#"[{"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}]"#),
+        expect: Some(
+            r#"[{"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}]"#,
+        ),
     },
     Case {
         name: "invalid batch",
@@ -163,7 +182,8 @@ fn meaning(reply: &Value) -> Value {
 }
 
 fn expected(case: &Case) -> Option<Value> {
-    case.expect.map(|e| meaning(&serde_json::from_str(e).unwrap()))
+    case.expect
+        .map(|e| meaning(&serde_json::from_str(e).unwrap()))
 }
 
 #[tokio::test]
@@ -199,6 +219,12 @@ async fn every_example_over_websocket_on_one_connection() {
             assert_eq!(meaning(&reply), expected, "{}\n{}", case.name, ws.log());
         }
         let reply = ws.roundtrip(sentinel).await;
-        assert_eq!(reply["id"], "sentinel", "{}: an unexpected frame\n{}", case.name, ws.log());
+        assert_eq!(
+            reply["id"],
+            "sentinel",
+            "{}: an unexpected frame\n{}",
+            case.name,
+            ws.log()
+        );
     }
 }

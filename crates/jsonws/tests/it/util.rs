@@ -32,7 +32,11 @@ impl TestServer {
         let app = axum::Router::new().nest(PATH, server.router());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(jsonws::server::serve(listener, app, server.shutdown_signal()));
+        tokio::spawn(jsonws::server::serve(
+            listener,
+            app,
+            server.shutdown_signal(),
+        ));
         TestServer { addr, server }
     }
 
@@ -86,7 +90,10 @@ impl RawWs {
             .await
             .expect("connect timed out")
             .expect("connect failed");
-        RawWs { socket, log: Vec::new() }
+        RawWs {
+            socket,
+            log: Vec::new(),
+        }
     }
 
     pub(crate) async fn send_text(&mut self, text: &str) {
@@ -95,7 +102,8 @@ impl RawWs {
     }
 
     pub(crate) async fn send(&mut self, message: Message) {
-        self.log.push(format!("sent: {message:?}").chars().take(200).collect());
+        self.log
+            .push(format!("sent: {message:?}").chars().take(200).collect());
         self.socket.send(message).await.unwrap();
     }
 
@@ -108,7 +116,10 @@ impl RawWs {
                     return text.to_string();
                 }
                 Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
-                other => panic!("expected a text frame, got {other:?}\n{}", self.log.join("\n")),
+                other => panic!(
+                    "expected a text frame, got {other:?}\n{}",
+                    self.log.join("\n")
+                ),
             }
         }
     }
@@ -143,7 +154,10 @@ impl RawWs {
                 }
                 Ok(Some(Ok(Message::Close(None)))) => return (1005, String::new()),
                 Ok(Some(Ok(_))) => continue,
-                other => panic!("expected a close frame, got {other:?}\n{}", self.log.join("\n")),
+                other => panic!(
+                    "expected a close frame, got {other:?}\n{}",
+                    self.log.join("\n")
+                ),
             }
         }
     }
@@ -154,12 +168,18 @@ impl RawWs {
 }
 
 fn truncate(text: &str) -> String {
-    if text.len() > 300 { format!("{}… ({} bytes)", &text[..300], text.len()) } else { text.to_owned() }
+    if text.len() > 300 {
+        format!("{}… ({} bytes)", &text[..300], text.len())
+    } else {
+        text.to_owned()
+    }
 }
 
 /// The `code` of a reply's error, or a panic naming the reply.
 pub(crate) fn error_code(reply: &Value) -> i64 {
-    reply["error"]["code"].as_i64().unwrap_or_else(|| panic!("not an error reply: {reply}"))
+    reply["error"]["code"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("not an error reply: {reply}"))
 }
 
 /// A WebSocket opened by hand over TCP, for bytes no well-behaved client would send and for a
@@ -181,7 +201,10 @@ impl RawTcp {
         let mut head = Vec::new();
         let mut byte = [0u8; 1];
         while !head.ends_with(b"\r\n\r\n") {
-            let n = tokio::time::timeout(WAIT, stream.read(&mut byte)).await.unwrap().unwrap();
+            let n = tokio::time::timeout(WAIT, stream.read(&mut byte))
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(n, 1, "connection closed during the handshake: {head:?}");
             head.push(byte[0]);
         }
@@ -225,8 +248,13 @@ impl RawTcp {
                 }
                 let payload = &buf[at + head..at + head + len];
                 if opcode == 8 {
-                    let code = if len >= 2 { u16::from_be_bytes([payload[0], payload[1]]) } else { 1005 };
-                    let reason = String::from_utf8_lossy(payload.get(2..).unwrap_or(&[])).into_owned();
+                    let code = if len >= 2 {
+                        u16::from_be_bytes([payload[0], payload[1]])
+                    } else {
+                        1005
+                    };
+                    let reason =
+                        String::from_utf8_lossy(payload.get(2..).unwrap_or(&[])).into_owned();
                     return (code, reason);
                 }
                 at += head + len;
