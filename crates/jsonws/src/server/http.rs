@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, OriginalUri, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -37,11 +37,16 @@ pub(super) async fn post(State(server): State<Server>, request: Request) -> Resp
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
+    // Nesting strips the mount prefix from `uri`; handlers see the URI the client sent.
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
     let context = Context::new(
         ConnectionId::next(),
         Transport::Http,
         remote,
-        parts.uri,
+        uri,
         parts.headers,
         None,
     );

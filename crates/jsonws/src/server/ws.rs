@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
@@ -72,6 +72,11 @@ pub(super) async fn get(State(server): State<Server>, mut request: Request) -> R
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
+    // Nesting strips the mount prefix from `uri`; handlers see the URI the client sent.
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
     let tasks = server.state.tasks.clone();
     tasks.spawn(async move {
         let _slot = slot;
@@ -98,7 +103,7 @@ pub(super) async fn get(State(server): State<Server>, mut request: Request) -> R
                 peer.id(),
                 Transport::WebSocket,
                 remote,
-                parts.uri,
+                uri,
                 parts.headers,
                 Some(peer),
             )

@@ -63,6 +63,7 @@ fn server_methods(outcomes: mpsc::UnboundedSender<String>) -> Methods {
                 "remote": cx.remote_addr().map(|a| a.ip().to_string()),
                 "token": cx.headers().get("x-token").and_then(|v| v.to_str().ok()),
                 "query": cx.uri().query(),
+                "path": cx.uri().path(),
             }))
         })
         .method("log", move |call: Call| {
@@ -243,6 +244,11 @@ async fn handlers_see_their_connection() {
     assert_eq!(first["token"], "secret-1");
     assert_eq!(first["remote"], "127.0.0.1");
     assert_eq!(first["query"], "tenant=acme");
+    assert_eq!(
+        first["path"],
+        crate::util::PATH,
+        "the path as the client sent it"
+    );
     assert_eq!(
         first["connection"], second["connection"],
         "one connection, one id"

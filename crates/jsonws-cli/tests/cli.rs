@@ -1,0 +1,280 @@
+//! Runs the real `jsonws` binary: `serve` on a free port, then `call` against it, checking exit
+//! codes, stdout and stderr as a user in a shell would see them.
+//!
+//! Each test starts its own `jsonws serve --addr 127.0.0.1:0` (a [`Demo`], killed when dropped)
+//! and reads the bound URL from the first line it prints. A failed check prints the command,
+//! its exit status, stdout and stderr.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The binary under test.
+const JSONWS: &str = env!("CARGO_BIN_EXE_jsonws");
+
+/// How long `serve` may take to print its address, and a `call` to finish. Generous: a loaded
+/// 2-core machine running other test binaries at the same time is slow to start processes.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `jsonws serve --addr 127.0.0.1:0`, killed when dropped.
+struct Demo {
+    child: Child,
+    /// `http://127.0.0.1:PORT/api/demo/1.0.0`, from the first line `serve` printed.
+    url: String,
+}
+
+impl Demo {
+    fn start() -> Demo {
+        let mut child = Command::new(JSONWS)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {JSONWS} serve: {e}"));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr = read_all(child.stderr.take().expect("stderr is piped"));
+        // The guard exists before the wait, so a panic below still kills the child.
+        let mut demo = Demo {
+            child,
+            url: String::new(),
+        };
+        let line = match first_line(stdout, WAIT) {
+            Ok(line) => line,
+            Err(why) => {
+                drop(demo);
+                let stderr = stderr.join().unwrap_or_default();
+                panic!(
+                    "`jsonws serve --addr 127.0.0.1:0` printed no address: {why}\nstderr:\n{stderr}"
+                );
+            }
+        };
+        demo.url = parse_url(&line).unwrap_or_else(|| {
+            panic!(
+                "`jsonws serve` printed an unexpected first line:\n{line}\nexpected: \
+                 jsonws: serving demo 1.0.0 at http://ADDR/api/demo/1.0.0 (HTTP POST and WebSocket)"
+            )
+        });
+        demo
+    }
+
+    fn http_url(&self) -> &str {
+        &self.url
+    }
+
+    fn ws_url(&self) -> String {
+        self.url.replacen("http://", "ws://", 1)
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads the first line of `stdout` on a thread, waiting at most `wait`. The thread then keeps
+/// reading to the end, so the child never blocks on a full pipe.
+fn first_line(stdout: ChildStdout, wait: Duration) -> Result<String, String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        let read = reader.read_line(&mut line).map(|_| line);
+        let _ = tx.send(read);
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
+    });
+    match rx.recv_timeout(wait) {
+        Ok(Ok(line)) if line.is_empty() => Err("stdout closed before the first line".into()),
+        Ok(Ok(line)) => Ok(line.trim_end().to_owned()),
+        Ok(Err(e)) => Err(format!("reading stdout: {e}")),
+        Err(_) => Err(format!("nothing within {}s", wait.as_secs())),
+    }
+}
+
+/// The URL in `jsonws: serving demo 1.0.0 at http://… (HTTP POST and WebSocket)`.
+fn parse_url(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("jsonws: serving demo 1.0.0 at ")?;
+    let (url, _) = rest.split_once(' ')?;
+    (url.starts_with("http://") && url.ends_with("/api/demo/1.0.0")).then(|| url.to_owned())
+}
+
+/// A finished command, kept whole so a failed check can show everything about it.
+struct Run {
+    command: String,
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Panics, showing the whole run, unless the command exited with `code`.
+    #[track_caller]
+    fn expect_exit(&self, code: i32) -> &Self {
+        if self.status.code() != Some(code) {
+            panic!("expected exit code {code}\n{self}");
+        }
+        self
+    }
+
+    /// Panics, showing the whole run, unless `check` holds.
+    #[track_caller]
+    fn expect(&self, what: &str, check: impl FnOnce(&Run) -> bool) -> &Self {
+        if !check(self) {
+            panic!("expected {what}\n{self}");
+        }
+        self
+    }
+}
+
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "\n\ncommand: {}\nstatus: {}\n\nstdout:\n{}\n\nstderr:\n{}\n",
+            self.command, self.status, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `jsonws ARGS` with `stdin` as its input, waiting at most [`WAIT`].
+fn jsonws(args: &[&str], stdin: &str) -> Run {
+    let command = format!(
+        "{JSONWS} {}",
+        args.iter()
+            .map(|a| format!("'{a}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let mut child = Command::new(JSONWS)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {command}: {e}"));
+    {
+        let mut input = child.stdin.take().expect("stdin is piped");
+        // The command may exit without reading its input; a broken pipe is not a failure here.
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let stdout = read_all(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_all(child.stderr.take().expect("stderr is piped"));
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                let _ = child.kill();
+                let status = child.wait().expect("waiting for a killed child");
+                let run = Run {
+                    command,
+                    status,
+                    stdout: stdout.join().unwrap_or_default(),
+                    stderr: stderr.join().unwrap_or_default(),
+                };
+                panic!("still running after {}s, killed\n{run}", WAIT.as_secs());
+            }
+            Err(e) => panic!("waiting for {command}: {e}"),
+        }
+    };
+    Run {
+        command,
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
+/// Reads a pipe to its end on a thread, so neither pipe can fill up and stall the child.
+fn read_all(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+#[test]
+fn call_over_http_prints_the_result() {
+    let demo = Demo::start();
+    jsonws(&["call", demo.http_url(), "sum", "[1,2]"], "")
+        .expect_exit(0)
+        .expect("stdout `3`", |run| run.stdout.trim() == "3");
+}
+
+#[test]
+fn call_over_websocket_prints_the_result() {
+    let demo = Demo::start();
+    jsonws(&["call", &demo.ws_url(), "sum", "[1,2]"], "")
+        .expect_exit(0)
+        .expect("stdout `3`", |run| run.stdout.trim() == "3");
+}
+
+#[test]
+fn rpc_error_prints_the_error_object_and_exits_1() {
+    let demo = Demo::start();
+    jsonws(&["call", demo.http_url(), "fail"], "")
+        .expect_exit(1)
+        .expect("the error object, code 4000, on stdout", |run| {
+            serde_json::from_str::<serde_json::Value>(&run.stdout)
+                .is_ok_and(|error| error["code"] == 4000 && error["data"].is_object())
+        })
+        .expect("a message on stderr", |run| run.stderr.contains("jsonws:"));
+}
+
+#[test]
+fn unknown_method_exits_1_with_method_not_found() {
+    let demo = Demo::start();
+    jsonws(&["call", demo.http_url(), "nosuch"], "")
+        .expect_exit(1)
+        .expect("-32601 on stdout", |run| run.stdout.contains("-32601"));
+}
+
+#[test]
+fn params_that_are_not_json_are_a_usage_error() {
+    let demo = Demo::start();
+    jsonws(&["call", demo.http_url(), "sum", "not json"], "")
+        .expect_exit(2)
+        .expect("stderr starting with `jsonws:`", |run| {
+            run.stderr.starts_with("jsonws:")
+        })
+        .expect("nothing on stdout", |run| run.stdout.is_empty());
+}
+
+#[test]
+fn unreachable_server_is_an_io_error() {
+    // Port 1 (tcpmux) has no listener on a test machine: the connection is refused.
+    jsonws(&["call", "http://127.0.0.1:1/x", "sum", "[1,2]"], "")
+        .expect_exit(2)
+        .expect("stderr starting with `jsonws:`", |run| {
+            run.stderr.starts_with("jsonws:")
+        });
+}
+
+#[test]
+fn server_calls_back_and_the_answer_is_read_from_stdin() {
+    let demo = Demo::start();
+    jsonws(&["call", &demo.ws_url(), "ask", r#"["ok?"]"#], "sure\n")
+        .expect_exit(0)
+        .expect("the question on stderr", |run| run.stderr.contains("ok?"))
+        .expect("the answer from stdin, as JSON, on stdout", |run| {
+            run.stdout.trim() == r#""sure""#
+        });
+}
+
+#[test]
+fn serve_on_an_address_in_use_names_it_and_exits_2() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("binding a free port");
+    let addr = taken.local_addr().expect("the bound address").to_string();
+    jsonws(&["serve", "--addr", &addr], "")
+        .expect_exit(2)
+        .expect("stderr naming the address", |run| {
+            run.stderr.starts_with("jsonws:") && run.stderr.contains(&addr)
+        });
+}
