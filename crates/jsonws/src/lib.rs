@@ -51,13 +51,20 @@ mod config;
 pub mod handler;
 pub mod peer;
 pub mod protocol;
+pub mod schema;
 pub mod server;
+pub mod service;
 
 pub use config::Config;
 pub use handler::{Call, Context, IntoReply, Methods};
 pub use peer::{Batch, CallError, Peer};
 pub use protocol::{ErrorObject, Id, RawJson};
 pub use server::Server;
+pub use service::{Service, ServiceBuilder};
+
+/// Used by the code `jsonws-macros` generates. Not public API.
+#[doc(hidden)]
+pub mod __private;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

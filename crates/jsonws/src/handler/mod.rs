@@ -149,6 +149,16 @@ pub(crate) trait Handler: Send + Sync + 'static {
 
 struct FnHandler<F>(F);
 
+/// Wraps a closure as a handler.
+pub(crate) fn handler_fn<F, Fut, R>(f: F) -> Arc<dyn Handler>
+where
+    F: Fn(Call) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+    R: IntoReply,
+{
+    Arc::new(FnHandler(f))
+}
+
 impl<F, Fut, R> Handler for FnHandler<F>
 where
     F: Fn(Call) -> Fut + Send + Sync + 'static,
@@ -225,6 +235,11 @@ impl Methods {
     {
         self.fallback = Some(Arc::new(FnHandler(handler)));
         self
+    }
+
+    /// Adds a handler under any name, reserved ones included.
+    pub(crate) fn insert(&mut self, name: String, handler: Arc<dyn Handler>) {
+        self.table.insert(name.into_boxed_str(), handler);
     }
 
     /// Whether a method with this name exists.

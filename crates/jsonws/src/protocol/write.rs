@@ -27,6 +27,15 @@ pub(crate) fn result<T: Serialize + ?Sized>(
     Ok(())
 }
 
+/// Appends a success reply whose result `write` appends itself.
+pub(crate) fn result_with(buf: &mut Vec<u8>, id: &Id, write: impl FnOnce(&mut Vec<u8>)) {
+    buf.extend_from_slice(RESULT_HEAD);
+    write(buf);
+    buf.extend_from_slice(ID_KEY);
+    buf.extend_from_slice(id.as_bytes());
+    buf.push(b'}');
+}
+
 /// Appends an error reply.
 pub(crate) fn error(buf: &mut Vec<u8>, id: &Id, error: &ErrorObject) {
     buf.extend_from_slice(ERROR_HEAD);

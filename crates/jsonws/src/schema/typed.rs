@@ -1,0 +1,270 @@
+use std::io::Write as _;
+
+use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::convert::{self, describe};
+use super::{Builtin, ConvertError, TypeRef, Types};
+
+/// A Rust type that a service can take as a param and return as a result.
+///
+/// It knows its place in the schema ([`type_ref`](Type::type_ref)), how to read itself from
+/// JSON under the conversion rules of its built-in type ([`from_json`](Type::from_json)), and
+/// how to write its wire form ([`write_json`](Type::write_json)). Implemented for the Rust
+/// types of every built-in; derive it for your structs and enums with `#[derive(jsonws::Type)]`.
+///
+/// | Rust type | schema type |
+/// |---|---|
+/// | `i64`, `i32`, `u32`, `u64`, `i16`, `u16`, `i8`, `u8` | `int` (range-checked) |
+/// | `f64`, `f32` | `number` |
+/// | `bool` | `bool` |
+/// | `String` | `string` |
+/// | `serde_json::Value` | `any` |
+/// | `serde_json::Map<String, Value>` | `object` |
+/// | `chrono::DateTime<Utc>` | `date` |
+/// | `url::Url` | `url` |
+/// | [`Binary`] | `binary` |
+/// | `Vec<T>` | `[T]` |
+/// | `Option<T>` | `T`, optional (`null` or absent is `None`) |
+///
+/// # Examples
+///
+/// ```
+/// use jsonws::schema::{Type, Types};
+/// use serde_json::value::RawValue;
+///
+/// let raw = RawValue::from_string("3.9".into()).unwrap();
+/// assert_eq!(i64::from_json(&raw).unwrap(), 3);
+/// assert_eq!(i64::type_ref(&mut Types::new()).to_string(), "int");
+/// let mut out = Vec::new();
+/// vec![1i64, 2].write_json(&mut out);
+/// assert_eq!(out, b"[1,2]");
+/// ```
+pub trait Type: Sized + Send + 'static {
+    /// The type as the schema names it; user types register their definition in `types`.
+    fn type_ref(types: &mut Types) -> TypeRef;
+
+    /// Reads a value, applying the conversion rules of its schema type.
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError>;
+
+    /// Appends the wire form of the value.
+    fn write_json(&self, out: &mut Vec<u8>);
+
+    /// Whether the value may be absent (`Option`): absent and `null` read as `None`.
+    fn is_optional() -> bool {
+        false
+    }
+
+    /// The value taken when input lacks it; `Some(None)` for `Option`.
+    #[doc(hidden)]
+    fn absent() -> Option<Self> {
+        None
+    }
+}
+
+macro_rules! int_types {
+    ($($t:ty),*) => {$(
+        impl Type for $t {
+            fn type_ref(_: &mut Types) -> TypeRef {
+                TypeRef::builtin(Builtin::Int)
+            }
+            fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+                let n = convert::int(raw)?;
+                <$t>::try_from(n).map_err(|_| {
+                    ConvertError::new(concat!("int (in the range of ", stringify!($t), ")"), describe(raw))
+                })
+            }
+            fn write_json(&self, out: &mut Vec<u8>) {
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+
+int_types!(i64, i32, u32, u64, i16, u16, i8, u8);
+
+impl Type for f64 {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Number)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        convert::number(raw)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_serialize(self, out);
+    }
+}
+
+impl Type for f32 {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Number)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        convert::number(raw).map(|f| f as f32)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_serialize(self, out);
+    }
+}
+
+impl Type for bool {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Bool)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        convert::boolean(raw)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if *self { b"true" } else { b"false" });
+    }
+}
+
+impl Type for String {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::String)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        convert::string(raw)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_serialize(self, out);
+    }
+}
+
+impl Type for Value {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Any)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        serde_json::from_str(raw.get()).map_err(|_| ConvertError::new("any", describe(raw)))
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_serialize(self, out);
+    }
+}
+
+impl Type for Map<String, Value> {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Object)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        convert::object(raw)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_serialize(self, out);
+    }
+}
+
+impl Type for DateTime<Utc> {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Date)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        convert::date(raw)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_serialize(&convert::format_date(self), out);
+    }
+}
+
+impl Type for url::Url {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Url)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        convert::url(raw)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_serialize(self.as_str(), out);
+    }
+}
+
+/// Bytes, carried as a base64 string on the wire (the `binary` type).
+///
+/// ```
+/// use jsonws::schema::{Binary, Type};
+/// let mut out = Vec::new();
+/// Binary(vec![0, 1, 2]).write_json(&mut out);
+/// assert_eq!(out, br#""AAEC""#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Binary(pub Vec<u8>);
+
+impl std::ops::Deref for Binary {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Binary {
+    fn from(bytes: Vec<u8>) -> Self {
+        Binary(bytes)
+    }
+}
+
+impl Type for Binary {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Binary)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        convert::binary(raw).map(Binary)
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_serialize(&convert::encode_binary(&self.0), out);
+    }
+}
+
+impl<T: Type> Type for Vec<T> {
+    fn type_ref(types: &mut Types) -> TypeRef {
+        let element = T::type_ref(types);
+        // The schema has one level of arrays; deeper nesting is described as `[any]`.
+        if element.is_array { TypeRef::builtin(Builtin::Any).array() } else { element.array() }
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        let mut types = Types::new();
+        let name = T::type_ref(&mut types).to_string();
+        convert::elements(raw, &name)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| T::from_json(item).map_err(|e| e.within(format!("[{i}]"))))
+            .collect()
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            item.write_json(out);
+        }
+        out.push(b']');
+    }
+}
+
+impl<T: Type> Type for Option<T> {
+    fn type_ref(types: &mut Types) -> TypeRef {
+        T::type_ref(types)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        if raw.get() == "null" { Ok(None) } else { T::from_json(raw).map(Some) }
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Some(value) => value.write_json(out),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    fn is_optional() -> bool {
+        true
+    }
+    fn absent() -> Option<Self> {
+        Some(None)
+    }
+}
+
+fn write_serialize<T: serde::Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    // Strings, numbers and JSON values always serialize.
+    let _ = serde_json::to_writer(out, value);
+}

@@ -1,0 +1,467 @@
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Args, EventDef, GroupDef, Inner, MethodDef, ParamDef, Service, bind};
+use crate::handler::{Call, Handler, IntoReply, Methods, Reply, handler_fn};
+use crate::protocol::ErrorObject;
+use crate::schema::{Type, TypeDef, TypeName, TypeRef, Types, convert_in, convert_out};
+
+/// Everything wrong with a service description, one problem per line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("service `{service}` is not valid:\n  - {}", .problems.join("\n  - "))]
+pub struct BuildError {
+    /// The service's name.
+    pub service: String,
+    /// Each problem, naming what it is about.
+    pub problems: Vec<String>,
+}
+
+/// A Rust type whose methods a service exposes: implemented by `#[jsonws::service]`.
+pub trait ServiceImpl: Send + Sync + 'static {
+    /// Declares the methods of `self` (all of them, or those named in `only`) on `builder`.
+    fn define(self: Arc<Self>, builder: ServiceBuilder, only: Option<&[&str]>) -> ServiceBuilder;
+}
+
+type DynHandler = Arc<dyn Fn(Args) -> BoxFuture<'static, Result<Value, ErrorObject>> + Send + Sync>;
+
+/// A method defined at run time: its params, result type and handler.
+///
+/// Types are written as in json-ws descriptions: a built-in (`int`, `string`, …), a user type
+/// (`Point`), or an array of either (`[int]`).
+#[must_use]
+pub struct Method {
+    def: MethodDef,
+    handler: Option<DynHandler>,
+}
+
+impl Method {
+    /// A method called `name` (inside a namespace, the namespace is prefixed).
+    pub fn new(name: impl Into<String>) -> Self {
+        Method {
+            def: MethodDef { name: name.into(), description: String::new(), params: Vec::new(), returns: None },
+            handler: None,
+        }
+    }
+
+    /// What the method does.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.def.description = description.into();
+        self
+    }
+
+    /// Adds a required param.
+    pub fn param(self, name: &str, ty: &str) -> Self {
+        self.param_def(ParamDef::new(name, TypeRef::decl(ty)))
+    }
+
+    /// Adds a param with a default, taken when the caller leaves it out.
+    pub fn param_default(self, name: &str, ty: &str, default: impl Serialize) -> Self {
+        let mut def = ParamDef::new(name, TypeRef::decl(ty));
+        def.default = Some(serde_json::to_value(default).unwrap_or(Value::Null));
+        self.param_def(def)
+    }
+
+    /// Adds a param the caller may leave out; the handler then sees `null`.
+    pub fn param_optional(self, name: &str, ty: &str) -> Self {
+        let mut def = ParamDef::new(name, TypeRef::decl(ty));
+        def.optional = true;
+        self.param_def(def)
+    }
+
+    /// Adds a param described in full.
+    pub fn param_def(mut self, def: ParamDef) -> Self {
+        self.def.params.push(def);
+        self
+    }
+
+    /// Sets the result type; without one the method returns `null`.
+    pub fn returns(mut self, ty: &str) -> Self {
+        self.def.returns = Some(TypeRef::decl(ty));
+        self
+    }
+
+    /// Sets the handler. Its result is converted by the declared result type.
+    pub fn handler<F, Fut, T, E>(mut self, handler: F) -> Self
+    where
+        F: Fn(Args) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+        T: Serialize,
+        E: Into<ErrorObject>,
+    {
+        self.handler = Some(Arc::new(move |args| {
+            let fut = handler(args);
+            Box::pin(async move {
+                let value = fut.await.map_err(Into::into)?;
+                serde_json::to_value(value).map_err(|e| {
+                    tracing::error!(error = %e, "a handler's result does not serialize");
+                    ErrorObject::internal()
+                })
+            })
+        }));
+        self
+    }
+}
+
+impl std::fmt::Debug for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Method").field("def", &self.def).field("handler", &self.handler.is_some()).finish()
+    }
+}
+
+enum Implementation {
+    Dynamic(DynHandler),
+    Raw(Arc<dyn Handler>),
+}
+
+/// Describes a service, then [`build`](ServiceBuilder::build)s it. See [`Service`].
+#[must_use]
+pub struct ServiceBuilder {
+    name: String,
+    version: Result<semver::Version, String>,
+    description: String,
+    types: Types,
+    methods: Vec<MethodDef>,
+    implementations: HashMap<String, Implementation>,
+    events: Vec<EventDef>,
+    groups: Vec<GroupDef>,
+    namespace: String,
+    group: Option<usize>,
+    problems: Vec<String>,
+}
+
+impl ServiceBuilder {
+    pub(super) fn new(name: String, version: &str) -> Self {
+        let parsed = semver::Version::parse(version.trim_start_matches('v')).map_err(|e| {
+            format!("version `{version}` is not semver ({e}); write MAJOR.MINOR.PATCH, for example 1.0.0")
+        });
+        ServiceBuilder {
+            name,
+            version: parsed,
+            description: String::new(),
+            types: Types::new(),
+            methods: Vec::new(),
+            implementations: HashMap::new(),
+            events: Vec::new(),
+            groups: Vec::new(),
+            namespace: String::new(),
+            group: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// What the service is for.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// Declares an enum or a struct. Defining a name twice is a build error.
+    pub fn type_def(mut self, def: TypeDef) -> Self {
+        let name = def.name().to_owned();
+        if let Err(_earlier) = self.types.insert(def) {
+            self.problems.push(format!("type `{name}` is defined twice; give one of them another name"));
+        } else {
+            self.add_to_group(format!("type:{name}"));
+        }
+        self
+    }
+
+    /// Declares the user types a Rust [`Type`] uses (its own, and those of its fields).
+    pub fn register<T: Type>(mut self) -> Self {
+        let before: Vec<String> = self.types.iter().map(|t| t.name().to_owned()).collect();
+        T::type_ref(&mut self.types);
+        let added: Vec<String> =
+            self.types.iter().map(|t| t.name().to_owned()).filter(|n| !before.contains(n)).collect();
+        for name in added {
+            self.add_to_group(format!("type:{name}"));
+        }
+        self
+    }
+
+    /// Declares an event, with the type of its data (`None` for an event without data).
+    pub fn event(mut self, name: &str, ty: Option<&str>, description: impl Into<String>) -> Self {
+        let name = self.scoped(name);
+        if self.events.iter().any(|e| e.name == name) {
+            self.problems.push(format!("event `{name}` is declared twice"));
+            return self;
+        }
+        self.add_to_group(format!("event:{name}"));
+        self.events.push(EventDef { name, description: description.into(), ty: ty.map(TypeRef::decl) });
+        self
+    }
+
+    /// Declares a method.
+    pub fn method(mut self, method: Method) -> Self {
+        let Method { mut def, handler } = method;
+        def.name = self.scoped(&def.name);
+        if let Some(handler) = handler {
+            self.implementations.insert(def.name.clone(), Implementation::Dynamic(handler));
+        }
+        self.declare(def);
+        self
+    }
+
+    /// Attaches a handler to a method declared without one (an imported signature).
+    pub fn implement<F, Fut, T, E>(mut self, name: &str, handler: F) -> Self
+    where
+        F: Fn(Args) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+        T: Serialize,
+        E: Into<ErrorObject>,
+    {
+        let Some(h) = Method::new(name).handler(handler).handler else { return self };
+        if !self.methods.iter().any(|m| m.name == name) {
+            self.problems.push(format!("implement(`{name}`): no method `{name}` is declared"));
+        }
+        self.implementations.insert(name.to_owned(), Implementation::Dynamic(h));
+        self
+    }
+
+    /// Declares what follows inside `scope` under namespace `namespace`: `math` makes `pow`
+    /// into `math.pow`. Namespaces nest, and prefix methods and events (not types).
+    pub fn namespace(mut self, namespace: &str, scope: impl FnOnce(Self) -> Self) -> Self {
+        let outer = std::mem::replace(&mut self.namespace, String::new());
+        self.namespace = if outer.is_empty() { namespace.to_owned() } else { format!("{outer}.{namespace}") };
+        let mut inner = scope(self);
+        inner.namespace = outer;
+        inner
+    }
+
+    /// Puts what `scope` declares under a documentation group.
+    pub fn group(mut self, name: &str, description: impl Into<String>, scope: impl FnOnce(Self) -> Self) -> Self {
+        let index = match self.groups.iter().position(|g| g.name == name) {
+            Some(i) => i,
+            None => {
+                self.groups.push(GroupDef { name: name.to_owned(), description: description.into(), items: Vec::new() });
+                self.groups.len() - 1
+            }
+        };
+        let outer = self.group.replace(index);
+        let mut inner = scope(self);
+        inner.group = outer;
+        inner
+    }
+
+    /// Exposes every method of `service` (an `impl` block with `#[jsonws::service]`).
+    pub fn define_all<S: ServiceImpl>(self, service: S) -> Self {
+        Arc::new(service).define(self, None)
+    }
+
+    /// Exposes only the methods of `service` named in `only`.
+    pub fn define_only<S: ServiceImpl>(self, service: S, only: &[&str]) -> Self {
+        Arc::new(service).define(self, Some(only))
+    }
+
+    /// Declares a method whose handler binds its own params: what `#[jsonws::service]`
+    /// generates. Not for direct use.
+    #[doc(hidden)]
+    pub fn __raw_method<F, Fut>(mut self, mut def: MethodDef, handler: F) -> Self
+    where
+        F: Fn(Call, Arc<MethodDef>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Reply> + Send + 'static,
+    {
+        def.name = self.scoped(&def.name);
+        let shared = Arc::new(def.clone());
+        let handler = handler_fn(move |call: Call| handler(call, shared.clone()));
+        self.implementations.insert(def.name.clone(), Implementation::Raw(handler));
+        self.declare(def);
+        self
+    }
+
+    /// The types declared so far, for `#[jsonws::service]` to describe params with.
+    #[doc(hidden)]
+    pub fn __types(&mut self) -> &mut Types {
+        &mut self.types
+    }
+
+    /// Records a problem found while describing the service (used by the importer).
+    pub(crate) fn problem(&mut self, problem: String) {
+        self.problems.push(problem);
+    }
+
+    fn scoped(&self, name: &str) -> String {
+        if self.namespace.is_empty() { name.to_owned() } else { format!("{}.{name}", self.namespace) }
+    }
+
+    fn add_to_group(&mut self, item: String) {
+        if let Some(group) = self.group {
+            self.groups[group].items.push(item);
+        }
+    }
+
+    fn declare(&mut self, def: MethodDef) {
+        if def.name.starts_with("rpc.") {
+            self.problems.push(format!("method `{}`: names starting with `rpc.` are reserved", def.name));
+        }
+        if self.methods.iter().any(|m| m.name == def.name) {
+            self.problems.push(format!("method `{}` is declared twice", def.name));
+            return;
+        }
+        self.add_to_group(format!("method:{}", def.name));
+        self.methods.push(def);
+    }
+
+    /// Checks the description and builds the service.
+    pub fn build(mut self) -> Result<Service, BuildError> {
+        let version = match &self.version {
+            Ok(v) => v.clone(),
+            Err(e) => {
+                self.problems.insert(0, e.clone());
+                semver::Version::new(0, 0, 0)
+            }
+        };
+        self.check();
+        if !self.problems.is_empty() {
+            return Err(BuildError { service: self.name, problems: self.problems });
+        }
+        let types = Arc::new(self.types);
+        let mut handlers = Methods::new();
+        for def in &self.methods {
+            let handler = match self.implementations.remove(&def.name) {
+                Some(Implementation::Raw(handler)) => handler,
+                Some(Implementation::Dynamic(f)) => dynamic_handler(Arc::new(def.clone()), types.clone(), f),
+                None => {
+                    tracing::warn!(service = %self.name, method = %def.name, "method declared without a handler");
+                    not_implemented(def.name.clone())
+                }
+            };
+            handlers.insert(def.name.clone(), handler);
+        }
+        let types = Arc::try_unwrap(types).unwrap_or_else(|shared| (*shared).clone());
+        Ok(Service {
+            inner: Arc::new(Inner {
+                name: self.name,
+                version,
+                description: self.description,
+                types,
+                methods: self.methods,
+                events: self.events,
+                groups: self.groups,
+                handlers: Arc::new(handlers),
+            }),
+        })
+    }
+
+    fn check(&mut self) {
+        let mut problems = Vec::new();
+        let known = |ty: &TypeRef| match &ty.name {
+            TypeName::Named(n) => self.types.contains(n),
+            TypeName::Builtin(_) => true,
+        };
+        for def in self.types.iter() {
+            if let TypeDef::Struct(s) = def {
+                for field in &s.fields {
+                    if !known(&field.ty) {
+                        problems.push(format!("type `{}`: field `{}` has unknown type `{}`", s.name, field.name, field.ty.type_name()));
+                    } else if let Some(default) = &field.default {
+                        if let Err(e) = convert_default(&field.ty, default, &self.types) {
+                            problems.push(format!("type `{}`: the default of field `{}` is not a {}: {e}", s.name, field.name, field.ty));
+                        }
+                    }
+                }
+            }
+        }
+        for m in &self.methods {
+            let mut seen: Vec<&str> = Vec::new();
+            let mut defaulted: Option<&str> = None;
+            for p in &m.params {
+                if seen.contains(&p.name.as_str()) {
+                    problems.push(format!("method `{}`: param `{}` is declared twice", m.name, p.name));
+                }
+                seen.push(&p.name);
+                if !known(&p.ty) {
+                    problems.push(format!("method `{}`: param `{}` has unknown type `{}`", m.name, p.name, p.ty.type_name()));
+                } else if let Some(default) = &p.default {
+                    if let Err(e) = convert_default(&p.ty, default, &self.types) {
+                        problems.push(format!("method `{}`: the default of `{}` is not a {}: {e}", m.name, p.name, p.ty));
+                    }
+                }
+                match (defaulted, p.is_required()) {
+                    (Some(d), true) => problems.push(format!(
+                        "method `{}`: `{d}` has a default but `{}` after it does not; put defaulted parameters last",
+                        m.name, p.name
+                    )),
+                    (None, false) => defaulted = Some(&p.name),
+                    _ => {}
+                }
+            }
+            if let Some(returns) = &m.returns {
+                if !known(returns) {
+                    problems.push(format!("method `{}`: returns unknown type `{}`", m.name, returns.type_name()));
+                }
+            }
+        }
+        for e in &self.events {
+            if let Some(ty) = &e.ty {
+                if !known(ty) {
+                    problems.push(format!("event `{}`: unknown type `{}`", e.name, ty.type_name()));
+                }
+            }
+        }
+        self.problems.extend(problems);
+    }
+}
+
+impl std::fmt::Debug for ServiceBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceBuilder")
+            .field("name", &self.name)
+            .field("methods", &self.methods.len())
+            .field("problems", &self.problems)
+            .finish_non_exhaustive()
+    }
+}
+
+fn convert_default(ty: &TypeRef, default: &Value, types: &Types) -> Result<Value, crate::schema::ConvertError> {
+    let raw = serde_json::value::to_raw_value(default)
+        .map_err(|e| crate::schema::ConvertError::new(ty.to_string(), e.to_string()))?;
+    convert_in(ty, &raw, types)
+}
+
+fn dynamic_handler(def: Arc<MethodDef>, types: Arc<Types>, f: DynHandler) -> Arc<dyn Handler> {
+    let names: Arc<[String]> = def.params.iter().map(|p| p.name.clone()).collect();
+    handler_fn(move |call: Call| {
+        let (def, types, f, names) = (def.clone(), types.clone(), f.clone(), names.clone());
+        async move {
+            let id = call.id().cloned();
+            let result = async {
+                let values = {
+                    let slots = bind::slots(call.raw_params(), &def.params)?;
+                    slots
+                        .into_iter()
+                        .zip(&def.params)
+                        .map(|(slot, p)| bind::dynamic(slot, p, &types))
+                        .collect::<Result<Vec<_>, _>>()?
+                };
+                let value = f(Args::new(call, names, values)).await?;
+                match &def.returns {
+                    None => Ok(Value::Null),
+                    Some(ty) => convert_out(ty, &value, &types).map_err(|e| {
+                        tracing::error!(method = %def.name, error = %e, "a handler's result is not its declared type");
+                        ErrorObject::internal()
+                    }),
+                }
+            }
+            .await;
+            result.into_reply(id.as_ref())
+        }
+    })
+}
+
+fn not_implemented(name: String) -> Arc<dyn Handler> {
+    handler_fn(move |call: Call| {
+        let name = name.clone();
+        async move {
+            Err::<(), _>(
+                ErrorObject::new(crate::protocol::code::METHOD_NOT_FOUND, "Method not implemented")
+                    .with_data(serde_json::json!({ "method": name, "reason": "declared, but the service has no handler for it" })),
+            )
+            .into_reply(call.id())
+        }
+    })
+}

@@ -1,0 +1,1 @@
+//! Import of json-ws description files (stub).
