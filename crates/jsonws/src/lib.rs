@@ -49,6 +49,7 @@
 pub mod client;
 mod config;
 pub mod handler;
+pub mod metadata;
 pub mod peer;
 pub mod protocol;
 pub mod schema;
@@ -61,6 +62,9 @@ pub use peer::{Batch, CallError, Peer};
 pub use protocol::{ErrorObject, Id, RawJson};
 pub use server::Server;
 pub use service::{Service, ServiceBuilder};
+
+pub use jsonws_macros::{Type, service};
+pub use schema::Type;
 
 /// Used by the code `jsonws-macros` generates. Not public API.
 #[doc(hidden)]

@@ -13,6 +13,11 @@ use crate::peer::dispatch::{Dispatch, Dispatcher, error_frame};
 use crate::protocol::{self, ErrorObject, Id, code};
 
 pub(super) async fn post(State(server): State<Server>, request: Request) -> Response {
+    handle(&server, request).await
+}
+
+/// Answers one JSON-RPC POST with `server`'s methods.
+pub(super) async fn handle(server: &Server, request: Request) -> Response {
     if !is_json(request.headers().get(header::CONTENT_TYPE)) {
         return (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -66,7 +71,7 @@ pub(super) async fn post(State(server): State<Server>, request: Request) -> Resp
     }
 }
 
-fn json(status: StatusCode, body: Vec<u8>) -> Response {
+pub(super) fn json(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(

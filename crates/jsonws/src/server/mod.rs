@@ -37,7 +37,12 @@
 //! meanwhile get -32006), then closes every connection with code 1001.
 
 mod http;
+mod registry;
+mod page;
+mod rest;
 mod ws;
+
+pub use registry::Registry;
 
 use std::fmt;
 use std::future::Future;
@@ -107,6 +112,11 @@ impl Server {
         Router::new()
             .route("/", get(ws::get).post(http::post))
             .with_state(self.clone())
+    }
+
+    /// The same server (config, connection count, shutdown) serving other methods.
+    pub(crate) fn with_methods(&self, methods: Arc<Methods>) -> Server {
+        Server { methods, config: self.config.clone(), state: self.state.clone() }
     }
 
     /// How many WebSocket connections are open.

@@ -17,7 +17,7 @@ use super::Server;
 use crate::handler::{Context, Transport};
 use crate::peer::{self, open};
 
-pub(super) async fn get(State(server): State<Server>, mut request: Request) -> Response {
+pub(super) async fn get(State(server): State<Server>, request: Request) -> Response {
     if !wants_upgrade(request.headers()) {
         return (
             StatusCode::OK,
@@ -26,6 +26,11 @@ pub(super) async fn get(State(server): State<Server>, mut request: Request) -> R
         )
             .into_response();
     }
+    upgrade(server, request).await
+}
+
+/// Answers a WebSocket upgrade with a peer serving `server`'s methods.
+pub(super) async fn upgrade(server: Server, mut request: Request) -> Response {
     let headers = request.headers();
     if headers
         .get(header::SEC_WEBSOCKET_VERSION)
@@ -121,7 +126,7 @@ pub(super) async fn get(State(server): State<Server>, mut request: Request) -> R
     response
 }
 
-fn wants_upgrade(headers: &HeaderMap) -> bool {
+pub(super) fn wants_upgrade(headers: &HeaderMap) -> bool {
     let has = |name, token: &str| {
         headers.get_all(name).iter().any(|v| {
             v.to_str().is_ok_and(|v| {

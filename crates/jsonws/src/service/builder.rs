@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use futures_util::future::BoxFuture;
 use serde::Serialize;
@@ -332,8 +332,18 @@ impl ServiceBuilder {
             };
             handlers.insert(def.name.clone(), handler);
         }
+        // `rpc.discover` answers with the OpenRPC document of the service being built.
+        let discover: Arc<OnceLock<Value>> = Arc::new(OnceLock::new());
+        let document = discover.clone();
+        handlers.insert(
+            "rpc.discover".into(),
+            handler_fn(move |call: Call| {
+                let document = document.get().cloned().unwrap_or(Value::Null);
+                async move { Ok::<_, ErrorObject>(document).into_reply(call.id()) }
+            }),
+        );
         let types = Arc::try_unwrap(types).unwrap_or_else(|shared| (*shared).clone());
-        Ok(Service {
+        let service = Service {
             inner: Arc::new(Inner {
                 name: self.name,
                 version,
@@ -344,7 +354,9 @@ impl ServiceBuilder {
                 groups: self.groups,
                 handlers: Arc::new(handlers),
             }),
-        })
+        };
+        let _ = discover.set(crate::metadata::openrpc(&service));
+        Ok(service)
     }
 
     fn check(&mut self) {

@@ -11,9 +11,18 @@ mod ids;
 mod lifecycle;
 /// Configured limits: message size, batch size, depth, connections, in-flight calls.
 mod limits;
+/// `?json` metadata and the OpenRPC document, against snapshots in tests/fixtures/metadata/.
+mod metadata;
 /// The symmetric peer: server → client calls, errors, timeouts, close.
 mod peer;
 /// The examples of section 7 of the JSON-RPC 2.0 specification, over HTTP and WebSocket.
 mod spec;
+
+/// Many services and versions on one router.
+mod registry;
+/// REST-style calls.
+mod rest;
+/// Typed services end to end: the builder and the demo-shaped service.
+mod services;
 
 mod util;

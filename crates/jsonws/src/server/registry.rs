@@ -1,0 +1,268 @@
+//! Many services and versions on one router: `{root}/{name}/{version}`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{OriginalUri, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+
+use super::{Server, http, rest, ws};
+use crate::service::Service;
+use crate::{Config, Methods};
+
+/// Services by name and version, served on one axum [`Router`].
+///
+/// | request | answer |
+/// |---|---|
+/// | `GET /` | the list of services (HTML; `?json` for JSON) |
+/// | `GET /{name}/{version}` | a page describing the service; `?json` metadata; `?openrpc` |
+/// | `POST /{name}/{version}` | JSON-RPC over HTTP |
+/// | `GET /{name}/{version}` with `Upgrade: websocket` | a WebSocket peer |
+/// | `GET\|POST /{name}/{version}/{method}` | a REST-style call (see [`crate::server`]) |
+///
+/// `{version}` is the full version (`1.2.0`) or a prefix (`1`, `1.2`, `v1`) that picks the
+/// highest registered match. Nest the router under any prefix (`/api` is the convention).
+///
+/// # Examples
+///
+/// ```
+/// use jsonws::server::Registry;
+/// use jsonws::service::{Args, Method, Service};
+/// use jsonws::ErrorObject;
+///
+/// let v1 = Service::builder("calc", "1.0.0").build().unwrap();
+/// let v1_1 = Service::builder("calc", "1.1.0")
+///     .method(Method::new("ping").returns("string").handler(|_: Args| async { Ok::<_, ErrorObject>("pong") }))
+///     .build()
+///     .unwrap();
+/// let registry = Registry::new().service(v1).service(v1_1);
+/// assert_eq!(registry.resolve("calc", "1").unwrap().version().to_string(), "1.1.0");
+/// assert_eq!(registry.resolve("calc", "1.0").unwrap().version().to_string(), "1.0.0");
+/// let app = axum::Router::new().nest("/api", registry.router());
+/// # let _ = app;
+/// ```
+#[derive(Clone)]
+pub struct Registry {
+    services: Vec<(Service, Server)>,
+    base: Server,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::new()
+    }
+}
+
+impl Registry {
+    /// An empty registry with the default [`Config`].
+    pub fn new() -> Self {
+        Registry { services: Vec::new(), base: Server::new(Methods::new()) }
+    }
+
+    /// Replaces the limits and timeouts of every service.
+    pub fn config(mut self, config: Config) -> Self {
+        self.base = self.base.config(config);
+        let base = self.base.clone();
+        for (service, server) in &mut self.services {
+            *server = base.with_methods(service.handlers().clone());
+        }
+        self
+    }
+
+    /// Adds a service.
+    ///
+    /// # Panics
+    ///
+    /// When a service with the same name and version is already registered.
+    #[track_caller]
+    #[must_use]
+    pub fn service(mut self, service: Service) -> Self {
+        assert!(
+            !self.services.iter().any(|(s, _)| s.name() == service.name() && s.version() == service.version()),
+            "service `{}` version {} is registered twice",
+            service.name(),
+            service.version()
+        );
+        let server = self.base.with_methods(service.handlers().clone());
+        self.services.push((service, server));
+        self.services.sort_by(|a, b| a.0.name().cmp(b.0.name()).then(b.0.version().cmp(a.0.version())));
+        self
+    }
+
+    /// The services, by name, newest version first.
+    pub fn services(&self) -> impl Iterator<Item = &Service> {
+        self.services.iter().map(|(s, _)| s)
+    }
+
+    /// The service `name` whose version matches `version`: the full version, or a prefix
+    /// (`1`, `1.2`, `v1`) matched to the highest registered version.
+    pub fn resolve(&self, name: &str, version: &str) -> Option<&Service> {
+        self.find(name, version).map(|(s, _)| s)
+    }
+
+    fn find(&self, name: &str, version: &str) -> Option<&(Service, Server)> {
+        let wanted = version.strip_prefix(['v', 'V']).unwrap_or(version);
+        let candidates = self.services.iter().filter(|(s, _)| s.name() == name);
+        if let Ok(exact) = semver::Version::parse(wanted) {
+            return candidates.into_iter().find(|(s, _)| *s.version() == exact);
+        }
+        let parts: Vec<u64> = match wanted.split('.').map(str::parse).collect::<Result<_, _>>() {
+            Ok(parts) => parts,
+            Err(_) => return None,
+        };
+        if parts.is_empty() || parts.len() > 2 {
+            return None;
+        }
+        // Sorted newest first, so the first match is the highest.
+        candidates.into_iter().find(|(s, _)| {
+            let v = s.version();
+            v.pre.is_empty() && v.major == parts[0] && parts.get(1).is_none_or(|m| v.minor == *m)
+        })
+    }
+
+    /// The router. Nest it where the services should live: `Router::new().nest("/api", r)`.
+    pub fn router(&self) -> Router {
+        let shared = Arc::new(self.clone());
+        Router::new()
+            .route("/", get(list))
+            .route("/{name}/{version}", get(service_get).post(service_post))
+            .route("/{name}/{version}/{method}", get(rest_call).post(rest_call))
+            .with_state(shared)
+    }
+
+    /// How many WebSocket connections are open across all services.
+    pub fn connection_count(&self) -> usize {
+        self.base.connection_count()
+    }
+
+    /// Shuts every service down gracefully (see [`Server::shutdown`]).
+    pub async fn shutdown(&self) {
+        self.base.shutdown().await;
+    }
+
+    /// Resolves when shutdown starts; pass it to [`serve`](super::serve).
+    pub fn shutdown_signal(&self) -> impl Future<Output = ()> + Send + 'static {
+        self.base.shutdown_signal()
+    }
+
+    fn not_found(&self, name: &str, version: &str) -> Response {
+        let versions: Vec<String> =
+            self.services.iter().filter(|(s, _)| s.name() == name).map(|(s, _)| s.version().to_string()).collect();
+        let message = if versions.is_empty() {
+            let names: Vec<String> =
+                self.services.iter().map(|(s, _)| format!("{} {}", s.name(), s.version())).collect();
+            format!("no service `{name}` here; the services are: {}\n", names.join(", "))
+        } else {
+            format!("service `{name}` has no version matching `{version}`; it has {}\n", versions.join(", "))
+        };
+        (StatusCode::NOT_FOUND, message).into_response()
+    }
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.services.iter().map(|(s, _)| format!("{} {}", s.name(), s.version()))).finish()
+    }
+}
+
+type Shared = State<Arc<Registry>>;
+
+fn wants(query: Option<&str>, key: &str) -> bool {
+    query.is_some_and(|q| q.split('&').any(|pair| pair == key || pair.starts_with(&format!("{key}="))))
+}
+
+async fn list(State(registry): Shared, OriginalUri(uri): OriginalUri) -> Response {
+    let base = uri.path().trim_end_matches('/');
+    if wants(uri.query(), "json") {
+        let services: Vec<_> = registry
+            .services()
+            .map(|s| {
+                json!({
+                    "name": s.name(),
+                    "version": s.version().to_string(),
+                    "description": s.description(),
+                    "url": format!("{base}/{}/{}", s.name(), s.version()),
+                })
+            })
+            .collect();
+        return json_response(serde_json::Value::Array(services));
+    }
+    let mut rows = String::new();
+    for s in registry.services() {
+        let href = format!("{base}/{}/{}", s.name(), s.version());
+        rows.push_str(&format!(
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>\n",
+            escape(&href),
+            escape(s.name()),
+            escape(&s.version().to_string()),
+            escape(s.description())
+        ));
+    }
+    Html(format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Services</title></head><body>\n\
+         <h1>Services</h1>\n<table>\n<tr><th>Name</th><th>Version</th><th>Description</th></tr>\n{rows}</table>\n\
+         <p><a href=\"{}?json\">JSON</a></p>\n</body></html>\n",
+        escape(base)
+    ))
+    .into_response()
+}
+
+async fn service_get(State(registry): Shared, Path((name, version)): Path<(String, String)>, request: Request) -> Response {
+    let Some((service, server)) = registry.find(&name, &version) else {
+        return registry.not_found(&name, &version);
+    };
+    if ws::wants_upgrade(request.headers()) {
+        return ws::upgrade(server.clone(), request).await;
+    }
+    let query = request.uri().query();
+    if wants(query, "json") {
+        return json_response(crate::metadata::json(service));
+    }
+    if wants(query, "openrpc") {
+        return json_response(crate::metadata::openrpc(service));
+    }
+    Html(super::page::service_page(service)).into_response()
+}
+
+async fn service_post(State(registry): Shared, Path((name, version)): Path<(String, String)>, request: Request) -> Response {
+    match registry.find(&name, &version) {
+        Some((_, server)) => http::handle(server, request).await,
+        None => registry.not_found(&name, &version),
+    }
+}
+
+async fn rest_call(
+    State(registry): Shared,
+    Path((name, version, method)): Path<(String, String, String)>,
+    request: Request,
+) -> Response {
+    match registry.find(&name, &version) {
+        Some((service, server)) => rest::call(service, server, &method, request).await,
+        None => registry.not_found(&name, &version),
+    }
+}
+
+fn json_response(value: serde_json::Value) -> Response {
+    let body = serde_json::to_vec_pretty(&value).unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Escapes text for HTML.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
