@@ -22,7 +22,11 @@
 //! ```
 
 mod http;
+mod reconnect;
+mod subscription;
 mod ws;
 
 pub use http::HttpClient;
-pub use ws::{ConnectError, WsClient, WsClientBuilder};
+pub use reconnect::Reconnect;
+pub use subscription::Subscription;
+pub use ws::{ConnectError, ConnectionEvent, WsClient, WsClientBuilder};

@@ -242,6 +242,15 @@ impl Methods {
         self.table.insert(name.into_boxed_str(), handler);
     }
 
+    /// Replaces the fallback with one built around the current one.
+    pub(crate) fn wrap_fallback(
+        mut self,
+        wrap: impl FnOnce(Option<Arc<dyn Handler>>) -> Arc<dyn Handler>,
+    ) -> Self {
+        self.fallback = Some(wrap(self.fallback.take()));
+        self
+    }
+
     /// Whether a method with this name exists.
     pub fn contains(&self, name: &str) -> bool {
         self.table.contains_key(name)

@@ -101,6 +101,17 @@ pub(crate) struct Shared {
     close: Mutex<Option<CloseReason>>,
 }
 
+/// What became of a frame pushed without waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Push {
+    /// It is in the queue.
+    Queued,
+    /// The queue was full: the connection is now closing as a slow consumer.
+    Full,
+    /// The connection had closed.
+    Closed,
+}
+
 /// Why a connection closed: the WebSocket close code and a reason for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseReason {
@@ -297,20 +308,18 @@ impl Peer {
     /// Queues a frame without waiting, for senders that must not block (event fan-out). A
     /// consumer whose queue is full is disconnected: it has stayed slower than its producers
     /// for a whole queue's worth of messages.
-    #[allow(dead_code, reason = "used by event fan-out")]
-    pub(crate) fn push(&self, frame: Frame) -> bool {
+    pub(crate) fn push(&self, frame: Frame) -> Push {
         match self.shared.outbound.try_send(frame) {
-            Ok(()) => true,
+            Ok(()) => Push::Queued,
             Err(mpsc::error::TrySendError::Full(_)) => {
                 tracing::warn!(connection = %self.shared.id, "outbound queue full: disconnecting a slow consumer");
                 self.shared.close_with(
                     1008,
-                    "outbound queue full: the client reads more slowly than messages are sent"
-                        .into(),
+                    "outbound queue full: the client reads more slowly than messages are sent".into(),
                 );
-                false
+                Push::Full
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => false,
+            Err(mpsc::error::TrySendError::Closed(_)) => Push::Closed,
         }
     }
 

@@ -65,6 +65,9 @@ impl Registry {
 
     /// Replaces the limits and timeouts of every service.
     pub fn config(mut self, config: Config) -> Self {
+        for (service, _) in &self.services {
+            service.set_subscription_limit(config.max_subscriptions);
+        }
         self.base = self.base.config(config);
         let base = self.base.clone();
         for (service, server) in &mut self.services {
@@ -87,6 +90,7 @@ impl Registry {
             service.name(),
             service.version()
         );
+        service.set_subscription_limit(self.base.config.max_subscriptions);
         let server = self.base.with_methods(service.handlers().clone());
         self.services.push((service, server));
         self.services.sort_by(|a, b| a.0.name().cmp(b.0.name()).then(b.0.version().cmp(a.0.version())));

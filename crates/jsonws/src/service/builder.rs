@@ -6,7 +6,7 @@ use futures_util::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Args, EventDef, GroupDef, Inner, MethodDef, ParamDef, Service, bind};
+use super::{Args, EventDef, EventHub, GroupDef, Inner, MethodDef, ParamDef, Service, bind};
 use crate::handler::{Call, Handler, IntoReply, Methods, Reply, handler_fn};
 use crate::protocol::ErrorObject;
 use crate::schema::{Type, TypeDef, TypeName, TypeRef, Types, convert_in, convert_out};
@@ -332,6 +332,17 @@ impl ServiceBuilder {
             };
             handlers.insert(def.name.clone(), handler);
         }
+        let hub = Arc::new(EventHub::new(self.events.iter().map(|e| e.name.clone())));
+        for (name, on) in [("rpc.on", true), ("rpc.off", false)] {
+            let hub = hub.clone();
+            handlers.insert(
+                name.into(),
+                handler_fn(move |call: Call| {
+                    let result = hub.change(&call, on);
+                    async move { result.into_reply(call.id()) }
+                }),
+            );
+        }
         // `rpc.discover` answers with the OpenRPC document of the service being built.
         let discover: Arc<OnceLock<Value>> = Arc::new(OnceLock::new());
         let document = discover.clone();
@@ -353,6 +364,7 @@ impl ServiceBuilder {
                 events: self.events,
                 groups: self.groups,
                 handlers: Arc::new(handlers),
+                hub,
             }),
         };
         let _ = discover.set(crate::metadata::openrpc(&service));

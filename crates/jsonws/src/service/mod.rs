@@ -47,6 +47,7 @@ mod args;
 mod bind;
 mod builder;
 mod defs;
+mod events;
 mod import;
 
 use std::fmt;
@@ -56,9 +57,16 @@ pub use args::Args;
 pub use bind::{slots, typed};
 pub use builder::{BuildError, Method, ServiceBuilder, ServiceImpl};
 pub use defs::{EventDef, GroupDef, MethodDef, ParamDef};
+pub use events::{Delivery, EmitError};
+pub(crate) use events::EventHub;
+
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::Methods;
-use crate::schema::Types;
+use crate::handler::Context;
+use crate::peer::Frame;
+use crate::schema::{ConvertError, Type, Types, convert_in};
 
 /// A built service: its description and its handlers.
 #[derive(Clone)]
@@ -75,6 +83,7 @@ pub(crate) struct Inner {
     pub(crate) events: Vec<EventDef>,
     pub(crate) groups: Vec<GroupDef>,
     pub(crate) handlers: Arc<Methods>,
+    pub(crate) hub: Arc<EventHub>,
 }
 
 impl Service {
@@ -126,6 +135,109 @@ impl Service {
     /// The handler table the server dispatches to.
     pub fn handlers(&self) -> &Arc<Methods> {
         &self.inner.handlers
+    }
+}
+
+/// # Events
+///
+/// ```
+/// use jsonws::service::{EmitError, Service};
+///
+/// let service = Service::builder("clock", "1.0.0")
+///     .event("tick", Some("int"), "Every second.")
+///     .build()
+///     .unwrap();
+/// // Nobody has subscribed yet: nothing is delivered, and nothing fails.
+/// assert_eq!(service.emit("tick", &7i64).unwrap().delivered, 0);
+/// assert!(matches!(service.emit("tick", &"seven".to_string()), Err(EmitError::Data { .. })));
+/// assert!(matches!(service.emit_empty("tock"), Err(EmitError::UnknownEvent(_))));
+/// ```
+impl Service {
+    /// Emits `event` to every subscriber. The data is converted by the event's declared type
+    /// (a mismatch is an error, and nothing is sent); the notification is encoded once and
+    /// queued on each subscriber's connection without waiting.
+    pub fn emit<T: Type>(&self, event: &str, data: &T) -> Result<Delivery, EmitError> {
+        self.emit_filtered(event, Some(data), None)
+    }
+
+    /// Emits `event` with JSON data.
+    pub fn emit_json(&self, event: &str, data: &Value) -> Result<Delivery, EmitError> {
+        self.emit_filtered(event, Some(data), None)
+    }
+
+    /// Emits an event that carries no data: subscribers get `"params":[]`.
+    pub fn emit_empty(&self, event: &str) -> Result<Delivery, EmitError> {
+        self.emit_filtered::<Value>(event, None, None)
+    }
+
+    /// Emits `event` only to the subscribers whose connection passes `filter` (for example,
+    /// those that connected with `?tenant=acme`).
+    pub fn emit_to<T: Type>(
+        &self,
+        event: &str,
+        data: &T,
+        filter: impl Fn(&Context) -> bool,
+    ) -> Result<Delivery, EmitError> {
+        self.emit_filtered(event, Some(data), Some(&filter))
+    }
+
+    fn emit_filtered<T: Type>(
+        &self,
+        event: &str,
+        data: Option<&T>,
+        filter: Option<&dyn Fn(&Context) -> bool>,
+    ) -> Result<Delivery, EmitError> {
+        let def = self.inner.events.iter().find(|e| e.name == event);
+        let def = def.ok_or_else(|| EmitError::UnknownEvent(event.to_owned()))?;
+        let data = match data {
+            Some(data) => {
+                let mut json = Vec::with_capacity(64);
+                data.write_json(&mut json);
+                Some(String::from_utf8(json).unwrap_or_default())
+            }
+            None => None,
+        };
+        let params = match (&def.ty, data) {
+            (None, data) => data,
+            (Some(ty), Some(json)) => {
+                let raw = RawValue::from_string(json).map_err(|e| EmitError::Data {
+                    event: event.to_owned(),
+                    error: ConvertError::new(ty.to_string(), e.to_string()),
+                })?;
+                let value = convert_in(ty, &raw, &self.inner.types)
+                    .map_err(|error| EmitError::Data { event: event.to_owned(), error })?;
+                Some(value.to_string())
+            }
+            (Some(ty), None) => {
+                return Err(EmitError::Data {
+                    event: event.to_owned(),
+                    error: ConvertError::new(ty.to_string(), "no data"),
+                });
+            }
+        };
+        let mut frame = String::with_capacity(64 + params.as_ref().map_or(0, String::len));
+        frame.push_str(r#"{"jsonrpc":"2.0","method":"#);
+        frame.push_str(&Value::String(event.to_owned()).to_string());
+        frame.push_str(r#","params":["#);
+        if let Some(params) = &params {
+            frame.push_str(params);
+        }
+        frame.push_str("]}");
+        Ok(self.inner.hub.deliver(event, Frame::from(frame), filter))
+    }
+
+    /// How many connections are subscribed to `event`.
+    pub fn subscriber_count(&self, event: &str) -> usize {
+        self.inner.hub.subscriber_count(event)
+    }
+
+    /// How many subscribers were disconnected so far because their queue was full.
+    pub fn slow_consumers(&self) -> u64 {
+        self.inner.hub.slow_consumers()
+    }
+
+    pub(crate) fn set_subscription_limit(&self, limit: usize) {
+        self.inner.hub.set_limit(limit);
     }
 }
 
