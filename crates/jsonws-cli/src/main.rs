@@ -2,6 +2,7 @@
 
 mod call;
 mod demo;
+mod listen;
 mod serve;
 
 use std::process::ExitCode;
@@ -37,6 +38,18 @@ enum Command {
         /// The params as JSON: an array or an object, e.g. '[1,2]'.
         params: Option<String>,
     },
+    /// Subscribe to EVENTs on the service at URL (ws://) and print each as it arrives, one
+    /// line each: the event name, a space, the data as JSON. Reconnects by itself.
+    Listen {
+        /// The service URL, e.g. ws://127.0.0.1:3000/api/demo/1.0.0.
+        url: String,
+        /// The events, e.g. tick chat.message.
+        #[arg(required = true)]
+        events: Vec<String>,
+        /// Stop after this many events.
+        #[arg(long)]
+        count: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -66,6 +79,7 @@ fn main() -> ExitCode {
                 method,
                 params,
             } => call::run(&url, &method, params.as_deref()).await,
+            Command::Listen { url, events, count } => listen::run(&url, &events, count).await,
         }
     });
     match result {

@@ -57,7 +57,8 @@
 //!
 //! let meta = jsonws::metadata::json(&service);
 //! assert_eq!(meta["methods"]["math.pow"]["params"][1]["default"], 2);
-//! assert_eq!(meta["groups"]["Default"]["items"][0], "method:math.pow");
+//! let default_group = &meta["groups"]["Default"];
+//! assert_eq!(default_group["items"], serde_json::json!(["event:tick", "method:math.pow"]));
 //!
 //! let doc = jsonws::metadata::openrpc(&service);
 //! assert_eq!(doc["openrpc"], "1.3.2");

@@ -225,7 +225,7 @@ impl ServiceBuilder {
     /// Declares what follows inside `scope` under namespace `namespace`: `math` makes `pow`
     /// into `math.pow`. Namespaces nest, and prefix methods and events (not types).
     pub fn namespace(mut self, namespace: &str, scope: impl FnOnce(Self) -> Self) -> Self {
-        let outer = std::mem::replace(&mut self.namespace, String::new());
+        let outer = std::mem::take(&mut self.namespace);
         self.namespace = if outer.is_empty() { namespace.to_owned() } else { format!("{outer}.{namespace}") };
         let mut inner = scope(self);
         inner.namespace = outer;
