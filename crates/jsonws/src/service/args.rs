@@ -28,7 +28,11 @@ pub struct Args {
 
 impl Args {
     pub(crate) fn new(call: Call, names: Arc<[String]>, values: Vec<Value>) -> Self {
-        Args { call, names, values }
+        Args {
+            call,
+            names,
+            values,
+        }
     }
 
     /// The param `name` as a Rust type (see [`Type`] for which Rust type reads which schema
@@ -53,7 +57,10 @@ impl Args {
     /// The converted value of param `name`; `null` when it is absent or not declared.
     pub fn value(&self, name: &str) -> &Value {
         const NULL: &Value = &Value::Null;
-        self.names.iter().position(|n| n == name).map_or(NULL, |i| &self.values[i])
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map_or(NULL, |i| &self.values[i])
     }
 
     /// Every param's value, in declared order.

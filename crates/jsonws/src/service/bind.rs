@@ -20,11 +20,17 @@ pub(crate) fn invalid(param: Option<&str>, expected: &str, got: &str, path: &str
         data["path"] = Value::String(path.to_owned());
     }
     let message = match param {
-        Some(p) if path.is_empty() => format!("Invalid params: `{p}` expected {expected}, got {got}"),
+        Some(p) if path.is_empty() => {
+            format!("Invalid params: `{p}` expected {expected}, got {got}")
+        }
         Some(p) => format!("Invalid params: `{p}.{path}` expected {expected}, got {got}"),
         None => format!("Invalid params: expected {expected}, got {got}"),
     };
-    ErrorObject { code: code::INVALID_PARAMS, message, data: Some(data) }
+    ErrorObject {
+        code: code::INVALID_PARAMS,
+        message,
+        data: Some(data),
+    }
 }
 
 fn from_convert(param: &str, e: ConvertError) -> ErrorObject {
@@ -32,7 +38,11 @@ fn from_convert(param: &str, e: ConvertError) -> ErrorObject {
 }
 
 fn names(params: &[ParamDef]) -> String {
-    params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+    params
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Splits the params into one raw value (or nothing) per declared param.
@@ -41,7 +51,9 @@ pub fn slots<'a>(
     declared: &[ParamDef],
 ) -> Result<Vec<Option<&'a RawValue>>, ErrorObject> {
     let mut slots = vec![None; declared.len()];
-    let Some(params) = params else { return Ok(slots) };
+    let Some(params) = params else {
+        return Ok(slots);
+    };
     if params.is_array() {
         let values: Vec<&RawValue> = params
             .deserialize_borrowed()
@@ -51,7 +63,12 @@ pub fn slots<'a>(
                 0 => "no params".to_owned(),
                 n => format!("at most {n} params ({})", names(declared)),
             };
-            return Err(invalid(None, &expected, &format!("{} params", values.len()), ""));
+            return Err(invalid(
+                None,
+                &expected,
+                &format!("{} params", values.len()),
+                "",
+            ));
         }
         for (slot, value) in slots.iter_mut().zip(values) {
             *slot = Some(value);
@@ -89,7 +106,11 @@ pub fn typed<T: Type>(slot: Option<&RawValue>, def: &ParamDef) -> Result<T, Erro
 
 /// Reads declared param `def` from its slot by its schema type, into canonical JSON; `Null`
 /// for an absent optional param.
-pub(crate) fn dynamic(slot: Option<&RawValue>, def: &ParamDef, types: &Types) -> Result<Value, ErrorObject> {
+pub(crate) fn dynamic(
+    slot: Option<&RawValue>,
+    def: &ParamDef,
+    types: &Types,
+) -> Result<Value, ErrorObject> {
     if let Some(raw) = slot {
         return convert_in(&def.ty, raw, types).map_err(|e| from_convert(&def.name, e));
     }
@@ -97,9 +118,18 @@ pub(crate) fn dynamic(slot: Option<&RawValue>, def: &ParamDef, types: &Types) ->
         let raw = serde_json::value::to_raw_value(default).map_err(|_| ErrorObject::internal())?;
         return convert_in(&def.ty, &raw, types).map_err(|e| from_convert(&def.name, e));
     }
-    if def.optional { Ok(Value::Null) } else { Err(missing(def)) }
+    if def.optional {
+        Ok(Value::Null)
+    } else {
+        Err(missing(def))
+    }
 }
 
 fn missing(def: &ParamDef) -> ErrorObject {
-    invalid(Some(&def.name), &def.ty.to_string(), "nothing (the param is required)", "")
+    invalid(
+        Some(&def.name),
+        &def.ty.to_string(),
+        "nothing (the param is required)",
+        "",
+    )
 }

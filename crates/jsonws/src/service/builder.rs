@@ -43,7 +43,12 @@ impl Method {
     /// A method called `name` (inside a namespace, the namespace is prefixed).
     pub fn new(name: impl Into<String>) -> Self {
         Method {
-            def: MethodDef { name: name.into(), description: String::new(), params: Vec::new(), returns: None },
+            def: MethodDef {
+                name: name.into(),
+                description: String::new(),
+                params: Vec::new(),
+                returns: None,
+            },
             handler: None,
         }
     }
@@ -109,7 +114,10 @@ impl Method {
 
 impl std::fmt::Debug for Method {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Method").field("def", &self.def).field("handler", &self.handler.is_some()).finish()
+        f.debug_struct("Method")
+            .field("def", &self.def)
+            .field("handler", &self.handler.is_some())
+            .finish()
     }
 }
 
@@ -164,7 +172,9 @@ impl ServiceBuilder {
     pub fn type_def(mut self, def: TypeDef) -> Self {
         let name = def.name().to_owned();
         if let Err(_earlier) = self.types.insert(def) {
-            self.problems.push(format!("type `{name}` is defined twice; give one of them another name"));
+            self.problems.push(format!(
+                "type `{name}` is defined twice; give one of them another name"
+            ));
         } else {
             self.add_to_group(format!("type:{name}"));
         }
@@ -175,8 +185,12 @@ impl ServiceBuilder {
     pub fn register<T: Type>(mut self) -> Self {
         let before: Vec<String> = self.types.iter().map(|t| t.name().to_owned()).collect();
         T::type_ref(&mut self.types);
-        let added: Vec<String> =
-            self.types.iter().map(|t| t.name().to_owned()).filter(|n| !before.contains(n)).collect();
+        let added: Vec<String> = self
+            .types
+            .iter()
+            .map(|t| t.name().to_owned())
+            .filter(|n| !before.contains(n))
+            .collect();
         for name in added {
             self.add_to_group(format!("type:{name}"));
         }
@@ -187,11 +201,16 @@ impl ServiceBuilder {
     pub fn event(mut self, name: &str, ty: Option<&str>, description: impl Into<String>) -> Self {
         let name = self.scoped(name);
         if self.events.iter().any(|e| e.name == name) {
-            self.problems.push(format!("event `{name}` is declared twice"));
+            self.problems
+                .push(format!("event `{name}` is declared twice"));
             return self;
         }
         self.add_to_group(format!("event:{name}"));
-        self.events.push(EventDef { name, description: description.into(), ty: ty.map(TypeRef::decl) });
+        self.events.push(EventDef {
+            name,
+            description: description.into(),
+            ty: ty.map(TypeRef::decl),
+        });
         self
     }
 
@@ -200,7 +219,8 @@ impl ServiceBuilder {
         let Method { mut def, handler } = method;
         def.name = self.scoped(&def.name);
         if let Some(handler) = handler {
-            self.implementations.insert(def.name.clone(), Implementation::Dynamic(handler));
+            self.implementations
+                .insert(def.name.clone(), Implementation::Dynamic(handler));
         }
         self.declare(def);
         self
@@ -214,11 +234,16 @@ impl ServiceBuilder {
         T: Serialize,
         E: Into<ErrorObject>,
     {
-        let Some(h) = Method::new(name).handler(handler).handler else { return self };
+        let Some(h) = Method::new(name).handler(handler).handler else {
+            return self;
+        };
         if !self.methods.iter().any(|m| m.name == name) {
-            self.problems.push(format!("implement(`{name}`): no method `{name}` is declared"));
+            self.problems.push(format!(
+                "implement(`{name}`): no method `{name}` is declared"
+            ));
         }
-        self.implementations.insert(name.to_owned(), Implementation::Dynamic(h));
+        self.implementations
+            .insert(name.to_owned(), Implementation::Dynamic(h));
         self
     }
 
@@ -226,18 +251,31 @@ impl ServiceBuilder {
     /// into `math.pow`. Namespaces nest, and prefix methods and events (not types).
     pub fn namespace(mut self, namespace: &str, scope: impl FnOnce(Self) -> Self) -> Self {
         let outer = std::mem::take(&mut self.namespace);
-        self.namespace = if outer.is_empty() { namespace.to_owned() } else { format!("{outer}.{namespace}") };
+        self.namespace = if outer.is_empty() {
+            namespace.to_owned()
+        } else {
+            format!("{outer}.{namespace}")
+        };
         let mut inner = scope(self);
         inner.namespace = outer;
         inner
     }
 
     /// Puts what `scope` declares under a documentation group.
-    pub fn group(mut self, name: &str, description: impl Into<String>, scope: impl FnOnce(Self) -> Self) -> Self {
+    pub fn group(
+        mut self,
+        name: &str,
+        description: impl Into<String>,
+        scope: impl FnOnce(Self) -> Self,
+    ) -> Self {
         let index = match self.groups.iter().position(|g| g.name == name) {
             Some(i) => i,
             None => {
-                self.groups.push(GroupDef { name: name.to_owned(), description: description.into(), items: Vec::new() });
+                self.groups.push(GroupDef {
+                    name: name.to_owned(),
+                    description: description.into(),
+                    items: Vec::new(),
+                });
                 self.groups.len() - 1
             }
         };
@@ -268,7 +306,8 @@ impl ServiceBuilder {
         def.name = self.scoped(&def.name);
         let shared = Arc::new(def.clone());
         let handler = handler_fn(move |call: Call| handler(call, shared.clone()));
-        self.implementations.insert(def.name.clone(), Implementation::Raw(handler));
+        self.implementations
+            .insert(def.name.clone(), Implementation::Raw(handler));
         self.declare(def);
         self
     }
@@ -285,7 +324,11 @@ impl ServiceBuilder {
     }
 
     fn scoped(&self, name: &str) -> String {
-        if self.namespace.is_empty() { name.to_owned() } else { format!("{}.{name}", self.namespace) }
+        if self.namespace.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}.{name}", self.namespace)
+        }
     }
 
     fn add_to_group(&mut self, item: String) {
@@ -296,10 +339,14 @@ impl ServiceBuilder {
 
     fn declare(&mut self, def: MethodDef) {
         if def.name.starts_with("rpc.") {
-            self.problems.push(format!("method `{}`: names starting with `rpc.` are reserved", def.name));
+            self.problems.push(format!(
+                "method `{}`: names starting with `rpc.` are reserved",
+                def.name
+            ));
         }
         if self.methods.iter().any(|m| m.name == def.name) {
-            self.problems.push(format!("method `{}` is declared twice", def.name));
+            self.problems
+                .push(format!("method `{}` is declared twice", def.name));
             return;
         }
         self.add_to_group(format!("method:{}", def.name));
@@ -317,14 +364,19 @@ impl ServiceBuilder {
         };
         self.check();
         if !self.problems.is_empty() {
-            return Err(BuildError { service: self.name, problems: self.problems });
+            return Err(BuildError {
+                service: self.name,
+                problems: self.problems,
+            });
         }
         let types = Arc::new(self.types);
         let mut handlers = Methods::new();
         for def in &self.methods {
             let handler = match self.implementations.remove(&def.name) {
                 Some(Implementation::Raw(handler)) => handler,
-                Some(Implementation::Dynamic(f)) => dynamic_handler(Arc::new(def.clone()), types.clone(), f),
+                Some(Implementation::Dynamic(f)) => {
+                    dynamic_handler(Arc::new(def.clone()), types.clone(), f)
+                }
                 None => {
                     tracing::warn!(service = %self.name, method = %def.name, "method declared without a handler");
                     not_implemented(def.name.clone())
@@ -381,10 +433,18 @@ impl ServiceBuilder {
             if let TypeDef::Struct(s) = def {
                 for field in &s.fields {
                     if !known(&field.ty) {
-                        problems.push(format!("type `{}`: field `{}` has unknown type `{}`", s.name, field.name, field.ty.type_name()));
+                        problems.push(format!(
+                            "type `{}`: field `{}` has unknown type `{}`",
+                            s.name,
+                            field.name,
+                            field.ty.type_name()
+                        ));
                     } else if let Some(default) = &field.default {
                         if let Err(e) = convert_default(&field.ty, default, &self.types) {
-                            problems.push(format!("type `{}`: the default of field `{}` is not a {}: {e}", s.name, field.name, field.ty));
+                            problems.push(format!(
+                                "type `{}`: the default of field `{}` is not a {}: {e}",
+                                s.name, field.name, field.ty
+                            ));
                         }
                     }
                 }
@@ -395,14 +455,25 @@ impl ServiceBuilder {
             let mut defaulted: Option<&str> = None;
             for p in &m.params {
                 if seen.contains(&p.name.as_str()) {
-                    problems.push(format!("method `{}`: param `{}` is declared twice", m.name, p.name));
+                    problems.push(format!(
+                        "method `{}`: param `{}` is declared twice",
+                        m.name, p.name
+                    ));
                 }
                 seen.push(&p.name);
                 if !known(&p.ty) {
-                    problems.push(format!("method `{}`: param `{}` has unknown type `{}`", m.name, p.name, p.ty.type_name()));
+                    problems.push(format!(
+                        "method `{}`: param `{}` has unknown type `{}`",
+                        m.name,
+                        p.name,
+                        p.ty.type_name()
+                    ));
                 } else if let Some(default) = &p.default {
                     if let Err(e) = convert_default(&p.ty, default, &self.types) {
-                        problems.push(format!("method `{}`: the default of `{}` is not a {}: {e}", m.name, p.name, p.ty));
+                        problems.push(format!(
+                            "method `{}`: the default of `{}` is not a {}: {e}",
+                            m.name, p.name, p.ty
+                        ));
                     }
                 }
                 match (defaulted, p.is_required()) {
@@ -416,14 +487,22 @@ impl ServiceBuilder {
             }
             if let Some(returns) = &m.returns {
                 if !known(returns) {
-                    problems.push(format!("method `{}`: returns unknown type `{}`", m.name, returns.type_name()));
+                    problems.push(format!(
+                        "method `{}`: returns unknown type `{}`",
+                        m.name,
+                        returns.type_name()
+                    ));
                 }
             }
         }
         for e in &self.events {
             if let Some(ty) = &e.ty {
                 if !known(ty) {
-                    problems.push(format!("event `{}`: unknown type `{}`", e.name, ty.type_name()));
+                    problems.push(format!(
+                        "event `{}`: unknown type `{}`",
+                        e.name,
+                        ty.type_name()
+                    ));
                 }
             }
         }
@@ -441,7 +520,11 @@ impl std::fmt::Debug for ServiceBuilder {
     }
 }
 
-fn convert_default(ty: &TypeRef, default: &Value, types: &Types) -> Result<Value, crate::schema::ConvertError> {
+fn convert_default(
+    ty: &TypeRef,
+    default: &Value,
+    types: &Types,
+) -> Result<Value, crate::schema::ConvertError> {
     let raw = serde_json::value::to_raw_value(default)
         .map_err(|e| crate::schema::ConvertError::new(ty.to_string(), e.to_string()))?;
     convert_in(ty, &raw, types)

@@ -83,16 +83,26 @@ impl EventHub {
         self.read().get(event).map_or(0, HashMap::len)
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, HashMap<ConnectionId, Subscriber>>> {
+    fn read(
+        &self,
+    ) -> std::sync::RwLockReadGuard<'_, HashMap<String, HashMap<ConnectionId, Subscriber>>> {
         self.subscriptions.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, HashMap<ConnectionId, Subscriber>>> {
-        self.subscriptions.write().unwrap_or_else(|p| p.into_inner())
+    fn write(
+        &self,
+    ) -> std::sync::RwLockWriteGuard<'_, HashMap<String, HashMap<ConnectionId, Subscriber>>> {
+        self.subscriptions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// `rpc.on` (`on == true`) or `rpc.off` for the calling connection.
-    pub(crate) fn change(self: &Arc<Self>, call: &Call, on: bool) -> Result<Vec<String>, ErrorObject> {
+    pub(crate) fn change(
+        self: &Arc<Self>,
+        call: &Call,
+        on: bool,
+    ) -> Result<Vec<String>, ErrorObject> {
         let method = if on { "rpc.on" } else { "rpc.off" };
         let Some(peer) = call.peer() else {
             return Err(ErrorObject::server(
@@ -104,28 +114,44 @@ impl EventHub {
         let id = peer.id();
         {
             let mut subscriptions = self.write();
-            let unknown: Vec<&String> = names.iter().filter(|n| !subscriptions.contains_key(*n)).collect();
+            let unknown: Vec<&String> = names
+                .iter()
+                .filter(|n| !subscriptions.contains_key(*n))
+                .collect();
             if let Some(first) = unknown.first() {
-                return Err(ErrorObject::invalid_params(format_args!("unknown event `{first}`")).with_data(
-                    serde_json::json!({
-                        "param": "events",
-                        "expected": format!("declared events: {}", declared(&subscriptions)),
-                        "got": unknown,
-                    }),
-                ));
+                return Err(
+                    ErrorObject::invalid_params(format_args!("unknown event `{first}`")).with_data(
+                        serde_json::json!({
+                            "param": "events",
+                            "expected": format!("declared events: {}", declared(&subscriptions)),
+                            "got": unknown,
+                        }),
+                    ),
+                );
             }
             if on {
-                let held = subscriptions.values().filter(|s| s.contains_key(&id)).count();
-                let new = names.iter().filter(|n| !subscriptions[*n].contains_key(&id)).count();
+                let held = subscriptions
+                    .values()
+                    .filter(|s| s.contains_key(&id))
+                    .count();
+                let new = names
+                    .iter()
+                    .filter(|n| !subscriptions[*n].contains_key(&id))
+                    .count();
                 let limit = self.limit.load(Ordering::Relaxed);
                 if held + new > limit {
                     return Err(ErrorObject::server(code::LIMIT_EXCEEDED, "Too many subscriptions").with_data(
                         format!("a connection may hold {limit} subscriptions; it holds {held} and asked for {new} more"),
                     ));
                 }
-                let subscriber = Subscriber { peer: peer.clone(), context: call.context().clone() };
+                let subscriber = Subscriber {
+                    peer: peer.clone(),
+                    context: call.context().clone(),
+                };
                 for name in &names {
-                    subscriptions.get_mut(name).map(|s| s.insert(id, subscriber.clone()));
+                    subscriptions
+                        .get_mut(name)
+                        .map(|s| s.insert(id, subscriber.clone()));
                 }
             } else {
                 for name in &names {
@@ -142,7 +168,12 @@ impl EventHub {
     /// Removes the connection's subscriptions once it closes.
     fn watch(self: &Arc<Self>, peer: crate::Peer) {
         let id = peer.id();
-        if !self.watched.lock().unwrap_or_else(|p| p.into_inner()).insert(id) {
+        if !self
+            .watched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id)
+        {
             return;
         }
         let hub = Arc::downgrade(self);
@@ -152,16 +183,26 @@ impl EventHub {
                 for subscribers in hub.write().values_mut() {
                     subscribers.remove(&id);
                 }
-                hub.watched.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                hub.watched
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(&id);
             }
         });
     }
 
     /// Delivers an encoded notification to the subscribers of `event` that pass `filter`.
-    pub(crate) fn deliver(&self, event: &str, frame: Frame, filter: Option<&dyn Fn(&Context) -> bool>) -> Delivery {
+    pub(crate) fn deliver(
+        &self,
+        event: &str,
+        frame: Frame,
+        filter: Option<&dyn Fn(&Context) -> bool>,
+    ) -> Delivery {
         let mut delivery = Delivery::default();
         let subscriptions = self.read();
-        let Some(subscribers) = subscriptions.get(event) else { return delivery };
+        let Some(subscribers) = subscriptions.get(event) else {
+            return delivery;
+        };
         for subscriber in subscribers.values() {
             if filter.is_some_and(|f| !f(&subscriber.context)) {
                 continue;
@@ -182,7 +223,11 @@ impl EventHub {
 fn declared(subscriptions: &HashMap<String, HashMap<ConnectionId, Subscriber>>) -> String {
     let mut names: Vec<&str> = subscriptions.keys().map(String::as_str).collect();
     names.sort_unstable();
-    if names.is_empty() { "none".into() } else { names.join(", ") }
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
 }
 
 fn event_names(call: &Call, method: &str) -> Result<Vec<String>, ErrorObject> {
@@ -195,7 +240,9 @@ fn event_names(call: &Call, method: &str) -> Result<Vec<String>, ErrorObject> {
             .into_iter()
             .map(|v| match v {
                 Value::String(s) => Ok(s),
-                other => Err(ErrorObject::invalid_params(format_args!("event names are strings, got {other}"))),
+                other => Err(ErrorObject::invalid_params(format_args!(
+                    "event names are strings, got {other}"
+                ))),
             })
             .collect::<Result<_, _>>()?,
         Err(_) => return Err(ErrorObject::invalid_params(example())),

@@ -57,8 +57,8 @@ pub use args::Args;
 pub use bind::{slots, typed};
 pub use builder::{BuildError, Method, ServiceBuilder, ServiceImpl};
 pub use defs::{EventDef, GroupDef, MethodDef, ParamDef};
-pub use events::{Delivery, EmitError};
 pub(crate) use events::EventHub;
+pub use events::{Delivery, EmitError};
 
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -204,8 +204,11 @@ impl Service {
                     event: event.to_owned(),
                     error: ConvertError::new(ty.to_string(), e.to_string()),
                 })?;
-                let value = convert_in(ty, &raw, &self.inner.types)
-                    .map_err(|error| EmitError::Data { event: event.to_owned(), error })?;
+                let value =
+                    convert_in(ty, &raw, &self.inner.types).map_err(|error| EmitError::Data {
+                        event: event.to_owned(),
+                        error,
+                    })?;
                 Some(value.to_string())
             }
             (Some(ty), None) => {

@@ -7,6 +7,8 @@ mod bad_input;
 mod http;
 /// Ids echoed exactly, on both transports.
 mod ids;
+/// json-ws description files imported into a service: the model, serving it, and broken files.
+mod import;
 /// Graceful shutdown and slow consumers.
 mod lifecycle;
 /// Configured limits: message size, batch size, depth, connections, in-flight calls.
@@ -18,6 +20,8 @@ mod peer;
 /// The examples of section 7 of the JSON-RPC 2.0 specification, over HTTP and WebSocket.
 mod spec;
 
+/// Events: subscriptions, fan-out, reconnecting clients.
+mod events;
 /// Many services and versions on one router.
 mod registry;
 /// REST-style calls.
