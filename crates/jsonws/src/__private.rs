@@ -65,33 +65,49 @@ use crate::schema::ConvertError;
 use std::collections::HashMap;
 
 /// The members of a struct's JSON object, still raw.
-pub fn members<'a>(raw: &'a RawValue, type_name: &str) -> Result<HashMap<String, &'a RawValue>, ConvertError> {
+pub fn members<'a>(
+    raw: &'a RawValue,
+    type_name: &str,
+) -> Result<HashMap<String, &'a RawValue>, ConvertError> {
     crate::schema::convert::members(raw, &format!("{type_name} (an object)"))
 }
 
 /// Reads struct field `name`: its value, its default (JSON text), `None` for an absent
 /// `Option`, or the error saying it is required.
-pub fn field<T: Type>(present: Option<&RawValue>, name: &str, default: Option<&str>) -> Result<T, ConvertError> {
+pub fn field<T: Type>(
+    present: Option<&RawValue>,
+    name: &str,
+    default: Option<&str>,
+) -> Result<T, ConvertError> {
     match present {
         Some(raw) if raw.get() != "null" || (!T::is_optional() && default.is_none()) => {
             T::from_json(raw).map_err(|e| e.within(name))
         }
         _ => match default {
             Some(json) => {
-                let raw: &RawValue = serde_json::from_str(json)
-                    .map_err(|e| ConvertError::new("a valid default", e.to_string()).within(name))?;
+                let raw: &RawValue = serde_json::from_str(json).map_err(|e| {
+                    ConvertError::new("a valid default", e.to_string()).within(name)
+                })?;
                 T::from_json(raw).map_err(|e| e.within(name))
             }
             None => T::absent().ok_or_else(|| {
                 let mut types = Types::new();
-                ConvertError::new(T::type_ref(&mut types).to_string(), "nothing (the field is required)").within(name)
+                ConvertError::new(
+                    T::type_ref(&mut types).to_string(),
+                    "nothing (the field is required)",
+                )
+                .within(name)
             }),
         },
     }
 }
 
 /// An enum member's name from its name or its value.
-pub fn enum_member<'a>(type_name: &str, members: &'a [(&'a str, i64)], raw: &RawValue) -> Result<&'a str, ConvertError> {
+pub fn enum_member<'a>(
+    type_name: &str,
+    members: &'a [(&'a str, i64)],
+    raw: &RawValue,
+) -> Result<&'a str, ConvertError> {
     crate::schema::convert::enum_member(type_name, members.iter().copied(), raw)
 }
 

@@ -53,7 +53,11 @@ impl Reconnect {
 fn random_unit() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64));
+    hasher.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64),
+    );
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -64,10 +68,19 @@ mod tests {
     #[test]
     fn delays_grow_to_the_maximum_within_the_jitter() {
         let policy = Reconnect::default();
-        for (attempt, base_ms) in [(1, 100.0), (2, 200.0), (3, 400.0), (10, 10_000.0), (40, 10_000.0)] {
+        for (attempt, base_ms) in [
+            (1, 100.0),
+            (2, 200.0),
+            (3, 400.0),
+            (10, 10_000.0),
+            (40, 10_000.0),
+        ] {
             for _ in 0..20 {
                 let ms = policy.delay(attempt).as_secs_f64() * 1000.0;
-                assert!(ms >= base_ms * 0.8 - 1e-6 && ms <= base_ms * 1.2 + 1e-6, "attempt {attempt}: {ms}");
+                assert!(
+                    ms >= base_ms * 0.8 - 1e-6 && ms <= base_ms * 1.2 + 1e-6,
+                    "attempt {attempt}: {ms}"
+                );
             }
         }
     }

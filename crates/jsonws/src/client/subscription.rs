@@ -45,16 +45,23 @@ impl Subscribers {
     /// Hands a notification to the event's subscribers. Returns false when nobody listens.
     pub(crate) fn deliver(&self, event: &str, data: Option<RawJson>) -> bool {
         let map = self.lock();
-        let Some(senders) = map.get(event) else { return false };
+        let Some(senders) = map.get(event) else {
+            return false;
+        };
         for sender in senders {
             if let Err(mpsc::error::TrySendError::Full(_)) = sender.try_send(data.clone()) {
-                tracing::warn!(event, "a subscription's buffer is full; dropping an event (read it faster)");
+                tracing::warn!(
+                    event,
+                    "a subscription's buffer is full; dropping an event (read it faster)"
+                );
             }
         }
         true
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<mpsc::Sender<Option<RawJson>>>>> {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Vec<mpsc::Sender<Option<RawJson>>>>> {
         self.by_event.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -74,8 +81,17 @@ pub struct Subscription<T> {
 }
 
 impl<T: DeserializeOwned> Subscription<T> {
-    pub(crate) fn new(event: String, rx: mpsc::Receiver<Option<RawJson>>, subscribers: Arc<Subscribers>) -> Self {
-        Subscription { event, rx, _subscribers: subscribers, _type: PhantomData }
+    pub(crate) fn new(
+        event: String,
+        rx: mpsc::Receiver<Option<RawJson>>,
+        subscribers: Arc<Subscribers>,
+    ) -> Self {
+        Subscription {
+            event,
+            rx,
+            _subscribers: subscribers,
+            _type: PhantomData,
+        }
     }
 
     /// The event's name.
@@ -100,7 +116,9 @@ fn decode<T: DeserializeOwned>(event: &str, data: Option<RawJson>) -> Option<T> 
         Some(raw) => raw.deserialize(),
         None => serde_json::from_slice(b"null"),
     };
-    result.map_err(|e| tracing::warn!(event, error = %e, "an event's data did not decode")).ok()
+    result
+        .map_err(|e| tracing::warn!(event, error = %e, "an event's data did not decode"))
+        .ok()
 }
 
 impl<T: DeserializeOwned> Stream for Subscription<T> {

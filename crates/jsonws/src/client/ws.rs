@@ -169,7 +169,9 @@ impl WsClientBuilder {
     pub async fn connect(self, url: &str) -> Result<WsClient, ConnectError> {
         let subscribers = Arc::new(Subscribers::default());
         let sink = subscribers.clone();
-        let methods = self.methods.wrap_fallback(move |fallback| event_fallback(sink, fallback));
+        let methods = self
+            .methods
+            .wrap_fallback(move |fallback| event_fallback(sink, fallback));
         let config = Arc::new(self.config);
         let methods = Arc::new(methods);
         let peer = dial(url, &self.headers, &config, &methods).await?;
@@ -198,29 +200,43 @@ async fn dial(
     config: &Arc<Config>,
     methods: &Arc<Methods>,
 ) -> Result<Peer, ConnectError> {
-    let mut request = url.into_client_request().map_err(|e| ConnectError::InvalidUrl {
-        url: url.into(),
-        reason: e.to_string(),
-    })?;
+    let mut request = url
+        .into_client_request()
+        .map_err(|e| ConnectError::InvalidUrl {
+            url: url.into(),
+            reason: e.to_string(),
+        })?;
     request.headers_mut().extend(headers.iter().cloned());
     let (socket, _response) = connect_async_with_config(request, Some(config.websocket()), false)
         .await
-        .map_err(|e| ConnectError::Handshake { url: url.into(), source: Box::new(e) })?;
+        .map_err(|e| ConnectError::Handshake {
+            url: url.into(),
+            source: Box::new(e),
+        })?;
     let setup = peer::connection_setup(methods, config, None);
-    let (peer, task) = open(socket, setup, |peer| Context::detached(peer.id(), Some(peer)));
+    let (peer, task) = open(socket, setup, |peer| {
+        Context::detached(peer.id(), Some(peer))
+    });
     tokio::spawn(task);
     Ok(peer)
 }
 
 /// Notifications named after a subscribed event go to its subscriptions; anything else to
 /// the user's own fallback, if any.
-fn event_fallback(subscribers: Arc<Subscribers>, fallback: Option<Arc<dyn Handler>>) -> Arc<dyn Handler> {
+fn event_fallback(
+    subscribers: Arc<Subscribers>,
+    fallback: Option<Arc<dyn Handler>>,
+) -> Arc<dyn Handler> {
     handler_fn(move |call: Call| {
         let delivered = call.id().is_none() && {
             let data = call.raw_params().and_then(|p| {
                 p.deserialize_borrowed::<Vec<&serde_json::value::RawValue>>()
                     .ok()
-                    .and_then(|items| items.first().map(|raw| RawJson::from_text(raw.get().to_owned())))
+                    .and_then(|items| {
+                        items
+                            .first()
+                            .map(|raw| RawJson::from_text(raw.get().to_owned()))
+                    })
                     .and_then(Result::ok)
             });
             subscribers.deliver(call.method(), data)
@@ -230,7 +246,9 @@ fn event_fallback(subscribers: Arc<Subscribers>, fallback: Option<Arc<dyn Handle
             match fallback {
                 _ if delivered => Reply(None),
                 Some(handler) => handler.call(call).await,
-                None => Err::<(), _>(ErrorObject::method_not_found(call.method())).into_reply(call.id()),
+                None => {
+                    Err::<(), _>(ErrorObject::method_not_found(call.method())).into_reply(call.id())
+                }
             }
         }
     })
@@ -240,7 +258,9 @@ fn event_fallback(subscribers: Arc<Subscribers>, fallback: Option<Arc<dyn Handle
 /// backoff and renews the subscriptions.
 async fn supervise(shared: std::sync::Weak<Shared>) {
     loop {
-        let Some(strong) = shared.upgrade() else { return };
+        let Some(strong) = shared.upgrade() else {
+            return;
+        };
         let peer = strong.current.borrow().clone();
         let closed = strong.closed.clone();
         drop(strong);
@@ -248,7 +268,9 @@ async fn supervise(shared: std::sync::Weak<Shared>) {
             reason = peer.closed() => reason,
             () = closed.cancelled() => return,
         };
-        let Some(strong) = shared.upgrade() else { return };
+        let Some(strong) = shared.upgrade() else {
+            return;
+        };
         let _ = strong.events.send(ConnectionEvent::Disconnected(reason));
         let Some(policy) = strong.reconnect.clone() else {
             strong.closed.cancel();
@@ -257,22 +279,37 @@ async fn supervise(shared: std::sync::Weak<Shared>) {
         drop(strong);
         let mut attempt = 1;
         loop {
-            let Some(strong) = shared.upgrade() else { return };
+            let Some(strong) = shared.upgrade() else {
+                return;
+            };
             if policy.max_attempts.is_some_and(|max| attempt > max) {
-                let _ = strong.events.send(ConnectionEvent::GaveUp { attempts: attempt - 1 });
+                let _ = strong.events.send(ConnectionEvent::GaveUp {
+                    attempts: attempt - 1,
+                });
                 strong.closed.cancel();
                 return;
             }
             let delay = policy.delay(attempt);
-            let _ = strong.events.send(ConnectionEvent::Reconnecting { attempt, delay });
+            let _ = strong
+                .events
+                .send(ConnectionEvent::Reconnecting { attempt, delay });
             let closed = strong.closed.clone();
             drop(strong);
             tokio::select! {
                 () = tokio::time::sleep(delay) => {}
                 () = closed.cancelled() => return,
             }
-            let Some(strong) = shared.upgrade() else { return };
-            match dial(&strong.url, &strong.headers, &strong.config, &strong.methods).await {
+            let Some(strong) = shared.upgrade() else {
+                return;
+            };
+            match dial(
+                &strong.url,
+                &strong.headers,
+                &strong.config,
+                &strong.methods,
+            )
+            .await
+            {
                 Ok(peer) => {
                     let events = strong.subscribers.events();
                     if !events.is_empty() {
@@ -324,7 +361,10 @@ impl WsClient {
                 }
             }
         };
-        let reason = |why: &str| CallError::Closed { method: method.into(), reason: why.into() };
+        let reason = |why: &str| CallError::Closed {
+            method: method.into(),
+            reason: why.into(),
+        };
         match tokio::time::timeout(self.shared.wait_for_connection, wait).await {
             Ok(Some(peer)) => Ok(peer),
             Ok(None) => Err(reason(&self.close_reason())),
@@ -336,11 +376,17 @@ impl WsClient {
     }
 
     fn close_reason(&self) -> String {
-        self.peer().close_reason().map_or_else(|| "closed".into(), |r| r.to_string())
+        self.peer()
+            .close_reason()
+            .map_or_else(|| "closed".into(), |r| r.to_string())
     }
 
     /// See [`Peer::call`].
-    pub async fn call<R: DeserializeOwned>(&self, method: &str, params: impl Serialize) -> Result<R, CallError> {
+    pub async fn call<R: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: impl Serialize,
+    ) -> Result<R, CallError> {
         self.connected(method).await?.call(method, params).await
     }
 
@@ -351,7 +397,10 @@ impl WsClient {
         params: impl Serialize,
         timeout: Duration,
     ) -> Result<R, CallError> {
-        self.connected(method).await?.call_with_timeout(method, params, timeout).await
+        self.connected(method)
+            .await?
+            .call_with_timeout(method, params, timeout)
+            .await
     }
 
     /// See [`Peer::notify`].
@@ -360,14 +409,20 @@ impl WsClient {
     }
 
     /// See [`Peer::batch`].
-    pub async fn batch(&self, batch: Batch) -> Result<Vec<Result<RawJson, ErrorObject>>, CallError> {
+    pub async fn batch(
+        &self,
+        batch: Batch,
+    ) -> Result<Vec<Result<RawJson, ErrorObject>>, CallError> {
         let first = batch.first_method();
         self.connected(&first).await?.batch(batch).await
     }
 
     /// Subscribes to `event` (`rpc.on`) and returns its events decoded into `T`. After a
     /// reconnect the subscription is renewed by itself.
-    pub async fn subscribe<T: DeserializeOwned>(&self, event: &str) -> Result<Subscription<T>, CallError> {
+    pub async fn subscribe<T: DeserializeOwned>(
+        &self,
+        event: &str,
+    ) -> Result<Subscription<T>, CallError> {
         let rx = self.shared.subscribers.add(event);
         let subscription = Subscription::new(event.to_owned(), rx, self.shared.subscribers.clone());
         let _: Vec<String> = self.call("rpc.on", [event]).await?;

@@ -315,7 +315,8 @@ impl Peer {
                 tracing::warn!(connection = %self.shared.id, "outbound queue full: disconnecting a slow consumer");
                 self.shared.close_with(
                     1008,
-                    "outbound queue full: the client reads more slowly than messages are sent".into(),
+                    "outbound queue full: the client reads more slowly than messages are sent"
+                        .into(),
                 );
                 Push::Full
             }

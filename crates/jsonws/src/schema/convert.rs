@@ -119,7 +119,9 @@ pub(crate) fn url(raw: &RawValue) -> Result<url::Url, ConvertError> {
 /// `binary`: standard base64 with padding.
 pub(crate) fn binary(raw: &RawValue) -> Result<Vec<u8>, ConvertError> {
     let text = string(raw).map_err(|_| mismatch("binary (a base64 string)", raw))?;
-    BASE64.decode(text.as_bytes()).map_err(|_| mismatch("binary (a base64 string)", raw))
+    BASE64
+        .decode(text.as_bytes())
+        .map_err(|_| mismatch("binary (a base64 string)", raw))
 }
 
 /// The wire form of bytes.
@@ -136,7 +138,10 @@ pub(crate) fn object(raw: &RawValue) -> Result<Map<String, Value>, ConvertError>
 }
 
 /// The elements of a JSON array, still raw.
-pub(crate) fn elements<'a>(raw: &'a RawValue, expected: &str) -> Result<Vec<&'a RawValue>, ConvertError> {
+pub(crate) fn elements<'a>(
+    raw: &'a RawValue,
+    expected: &str,
+) -> Result<Vec<&'a RawValue>, ConvertError> {
     if !raw.get().starts_with('[') {
         return Err(mismatch(&format!("an array of {expected}"), raw));
     }
@@ -166,7 +171,11 @@ pub(crate) fn enum_member<'a>(
     };
     if raw.get().starts_with('"') {
         let text = string(raw)?;
-        return members.clone().find(|m| m.0 == text).map(|m| m.0).ok_or_else(|| mismatch(&expected(), raw));
+        return members
+            .clone()
+            .find(|m| m.0 == text)
+            .map(|m| m.0)
+            .ok_or_else(|| mismatch(&expected(), raw));
     }
     if is_number(raw) {
         if let Ok(value) = raw.get().parse::<i64>() {
@@ -206,42 +215,64 @@ pub fn convert_out(ty: &TypeRef, value: &Value, types: &Types) -> Result<Value, 
     convert(ty, &raw, types, Direction::Out)
 }
 
-fn convert(ty: &TypeRef, raw: &RawValue, types: &Types, dir: Direction) -> Result<Value, ConvertError> {
+fn convert(
+    ty: &TypeRef,
+    raw: &RawValue,
+    types: &Types,
+    dir: Direction,
+) -> Result<Value, ConvertError> {
     if ty.is_array {
-        let element = TypeRef { name: ty.name.clone(), is_array: false };
+        let element = TypeRef {
+            name: ty.name.clone(),
+            is_array: false,
+        };
         let items = elements(raw, element.type_name())?;
         return items
             .into_iter()
             .enumerate()
-            .map(|(i, item)| convert(&element, item, types, dir).map_err(|e| e.within(format!("[{i}]"))))
+            .map(|(i, item)| {
+                convert(&element, item, types, dir).map_err(|e| e.within(format!("[{i}]")))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array);
     }
     match &ty.name {
         TypeName::Builtin(b) => builtin(*b, raw, dir),
         TypeName::Named(name) => match types.get(name) {
-            None => Err(ConvertError::new(format!("{name} (a type this service does not declare)"), describe(raw))),
-            Some(TypeDef::Enum(def)) => {
-                enum_member(&def.name, def.members.iter().map(|(n, v)| (n.as_str(), *v)), raw)
-                    .map(|name| Value::String(name.to_owned()))
-            }
+            None => Err(ConvertError::new(
+                format!("{name} (a type this service does not declare)"),
+                describe(raw),
+            )),
+            Some(TypeDef::Enum(def)) => enum_member(
+                &def.name,
+                def.members.iter().map(|(n, v)| (n.as_str(), *v)),
+                raw,
+            )
+            .map(|name| Value::String(name.to_owned())),
             Some(TypeDef::Struct(def)) => {
                 let present = members(raw, &format!("{} (an object)", def.name))?;
                 let mut out = Map::new();
                 for field in &def.fields {
                     let value = match present.get(&field.name) {
                         Some(raw) if raw.get() != "null" || field.required => {
-                            convert(&field.ty, raw, types, dir).map_err(|e| e.within(&field.name))?
+                            convert(&field.ty, raw, types, dir)
+                                .map_err(|e| e.within(&field.name))?
                         }
                         _ => match &field.default {
                             Some(default) => {
-                                let raw = serde_json::value::to_raw_value(default)
-                                    .map_err(|e| ConvertError::new(field.ty.to_string(), e.to_string()))?;
-                                convert(&field.ty, &raw, types, dir).map_err(|e| e.within(&field.name))?
+                                let raw =
+                                    serde_json::value::to_raw_value(default).map_err(|e| {
+                                        ConvertError::new(field.ty.to_string(), e.to_string())
+                                    })?;
+                                convert(&field.ty, &raw, types, dir)
+                                    .map_err(|e| e.within(&field.name))?
                             }
                             None if field.required && dir == Direction::In => {
-                                return Err(ConvertError::new(field.ty.to_string(), "nothing (the field is required)")
-                                    .within(&field.name));
+                                return Err(ConvertError::new(
+                                    field.ty.to_string(),
+                                    "nothing (the field is required)",
+                                )
+                                .within(&field.name));
                             }
                             None => continue,
                         },
@@ -279,10 +310,21 @@ fn error_value(raw: &RawValue) -> Result<Value, ConvertError> {
     let (name, message) = match &value {
         Value::String(message) => ("Error".to_owned(), message.clone()),
         Value::Object(o) => (
-            o.get("name").and_then(Value::as_str).unwrap_or("Error").to_owned(),
-            o.get("message").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            o.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("Error")
+                .to_owned(),
+            o.get("message")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
         ),
-        _ => return Err(mismatch("error (an object with a message, or a string)", raw)),
+        _ => {
+            return Err(mismatch(
+                "error (an object with a message, or a string)",
+                raw,
+            ));
+        }
     };
     Ok(serde_json::json!({ "name": name, "message": message }))
 }

@@ -17,7 +17,11 @@ pub struct ConvertError {
 impl ConvertError {
     /// A mismatch at the top of the value.
     pub fn new(expected: impl Into<String>, got: impl Into<String>) -> Self {
-        ConvertError { path: Vec::new(), expected: expected.into(), got: got.into() }
+        ConvertError {
+            path: Vec::new(),
+            expected: expected.into(),
+            got: got.into(),
+        }
     }
 
     /// The same error, one level further down: inside field or index `segment`.

@@ -26,13 +26,24 @@ fn typed<T: Type>(input: &str) -> Result<Value, ConvertError> {
 }
 
 fn accepts(ty: &str, typed_result: Result<Value, ConvertError>, input: &str, expected: Value) {
-    assert_eq!(dynamic(ty, input).as_ref(), Ok(&expected), "{ty} should accept {input}");
-    assert_eq!(typed_result.as_ref(), Ok(&expected), "typed {ty} should accept {input}");
+    assert_eq!(
+        dynamic(ty, input).as_ref(),
+        Ok(&expected),
+        "{ty} should accept {input}"
+    );
+    assert_eq!(
+        typed_result.as_ref(),
+        Ok(&expected),
+        "typed {ty} should accept {input}"
+    );
 }
 
 fn refuses(ty: &str, typed_result: Result<Value, ConvertError>, input: &str) {
     let err = dynamic(ty, input).expect_err(&format!("{ty} should refuse {input}"));
-    assert!(err.expected.starts_with(TypeRef::decl(ty).type_name()), "{err}");
+    assert!(
+        err.expected.starts_with(TypeRef::decl(ty).type_name()),
+        "{err}"
+    );
     let typed_err = typed_result.expect_err(&format!("typed {ty} should refuse {input}"));
     assert_eq!(err.got, typed_err.got, "both paths describe {input} alike");
 }
@@ -52,7 +63,10 @@ fn int() {
         refuse: ["\"12\"", "\"abc\"", "true", "null", "[]", "{}", "1e21", "9223372036854775808", "-1e400", "1e400"]
     });
     let err = dynamic("int", "\"12abc\"").unwrap_err();
-    assert_eq!((err.expected.as_str(), err.got.as_str()), ("int", "string \"12abc\""));
+    assert_eq!(
+        (err.expected.as_str(), err.got.as_str()),
+        ("int", "string \"12abc\"")
+    );
 }
 
 #[test]
@@ -140,7 +154,10 @@ fn binary() {
         refuse: ["\"not base64!\"", "\"aGVsbG8\"", "[0,1]", "5", "null"]
     });
     assert_eq!(dynamic("buffer", "\"AAEC\"").unwrap(), "AAEC");
-    assert_eq!(Binary::from_json(&raw("\"AAEC\"")).unwrap().0, vec![0, 1, 2]);
+    assert_eq!(
+        Binary::from_json(&raw("\"AAEC\"")).unwrap().0,
+        vec![0, 1, 2]
+    );
 }
 
 #[test]
@@ -149,7 +166,12 @@ fn error_is_output_only() {
     assert!(err.expected.contains("output"), "{err}");
     let ty = TypeRef::decl("error");
     assert_eq!(
-        convert_out(&ty, &json!({"message": "boom", "stack": "secret"}), &Types::new()).unwrap(),
+        convert_out(
+            &ty,
+            &json!({"message": "boom", "stack": "secret"}),
+            &Types::new()
+        )
+        .unwrap(),
         json!({"name": "Error", "message": "boom"})
     );
     assert_eq!(
@@ -160,10 +182,18 @@ fn error_is_output_only() {
 
 #[test]
 fn arrays_convert_each_element_and_say_which_failed() {
-    accepts("[int]", typed::<Vec<i64>>("[1, 2.5, -3.9]"), "[1, 2.5, -3.9]", json!([1, 2, -3]));
+    accepts(
+        "[int]",
+        typed::<Vec<i64>>("[1, 2.5, -3.9]"),
+        "[1, 2.5, -3.9]",
+        json!([1, 2, -3]),
+    );
     let err = dynamic("[int]", "[1, \"x\"]").unwrap_err();
     assert_eq!(err.path_text(), "[1]");
-    assert_eq!(typed::<Vec<i64>>("[1, \"x\"]").unwrap_err().path_text(), "[1]");
+    assert_eq!(
+        typed::<Vec<i64>>("[1, \"x\"]").unwrap_err().path_text(),
+        "[1]"
+    );
     assert!(dynamic("[int]", "5").is_err());
     assert!(typed::<Vec<i64>>("5").is_err());
 }
@@ -189,8 +219,20 @@ fn demo_types() -> Types {
             name: "Point".into(),
             description: String::new(),
             fields: vec![
-                FieldDef { name: "x".into(), ty: TypeRef::decl("int"), required: true, default: None, description: String::new() },
-                FieldDef { name: "y".into(), ty: TypeRef::decl("int"), required: true, default: None, description: String::new() },
+                FieldDef {
+                    name: "x".into(),
+                    ty: TypeRef::decl("int"),
+                    required: true,
+                    default: None,
+                    description: String::new(),
+                },
+                FieldDef {
+                    name: "y".into(),
+                    ty: TypeRef::decl("int"),
+                    required: true,
+                    default: None,
+                    description: String::new(),
+                },
                 FieldDef {
                     name: "label".into(),
                     ty: TypeRef::decl("string"),
@@ -198,8 +240,20 @@ fn demo_types() -> Types {
                     default: Some(json!("pt")),
                     description: String::new(),
                 },
-                FieldDef { name: "color".into(), ty: TypeRef::decl("Color"), required: false, default: None, description: String::new() },
-                FieldDef { name: "next".into(), ty: TypeRef::decl("[Point]"), required: false, default: None, description: String::new() },
+                FieldDef {
+                    name: "color".into(),
+                    ty: TypeRef::decl("Color"),
+                    required: false,
+                    default: None,
+                    description: String::new(),
+                },
+                FieldDef {
+                    name: "next".into(),
+                    ty: TypeRef::decl("[Point]"),
+                    required: false,
+                    default: None,
+                    description: String::new(),
+                },
             ],
         }))
         .unwrap();
@@ -210,7 +264,10 @@ fn demo_types() -> Types {
 fn enums_take_a_name_or_a_value_and_give_the_name() {
     let types = demo_types();
     let color = TypeRef::decl("Color");
-    assert_eq!(convert_in(&color, &raw("\"Blue\""), &types).unwrap(), "Blue");
+    assert_eq!(
+        convert_in(&color, &raw("\"Blue\""), &types).unwrap(),
+        "Blue"
+    );
     assert_eq!(convert_in(&color, &raw("5"), &types).unwrap(), "Blue");
     assert_eq!(convert_out(&color, &json!(1), &types).unwrap(), "Green");
     for bad in ["\"blue\"", "2", "null", "1.5"] {
@@ -228,11 +285,28 @@ fn structs_fill_defaults_ignore_unknown_fields_and_nest() {
         convert_in(&point, &raw(input), &types).unwrap(),
         json!({"x": 1, "y": -2, "label": "pt", "next": [{"x": 3, "y": 4, "label": "pt", "color": "Blue"}]})
     );
-    let err = convert_in(&point, &raw(r#"{"x": 1, "next": [{"x": 1, "y": "no"}]}"#), &types).unwrap_err();
-    assert_eq!(err.path_text(), "y", "the first problem: the outer y is missing");
-    let err = convert_in(&point, &raw(r#"{"x": 1, "y": 2, "next": [{"x": 1, "y": "no"}]}"#), &types).unwrap_err();
+    let err = convert_in(
+        &point,
+        &raw(r#"{"x": 1, "next": [{"x": 1, "y": "no"}]}"#),
+        &types,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.path_text(),
+        "y",
+        "the first problem: the outer y is missing"
+    );
+    let err = convert_in(
+        &point,
+        &raw(r#"{"x": 1, "y": 2, "next": [{"x": 1, "y": "no"}]}"#),
+        &types,
+    )
+    .unwrap_err();
     assert_eq!(err.path_text(), "next[0].y");
-    assert_eq!((err.expected.as_str(), err.got.as_str()), ("int", "string \"no\""));
+    assert_eq!(
+        (err.expected.as_str(), err.got.as_str()),
+        ("int", "string \"no\"")
+    );
     assert!(convert_in(&point, &raw("[1,2]"), &types).is_err());
 }
 
@@ -243,7 +317,13 @@ fn unknown_references_are_found() {
         .insert(TypeDef::Struct(StructDef {
             name: "A".into(),
             description: String::new(),
-            fields: vec![FieldDef { name: "b".into(), ty: TypeRef::decl("B"), required: true, default: None, description: String::new() }],
+            fields: vec![FieldDef {
+                name: "b".into(),
+                ty: TypeRef::decl("B"),
+                required: true,
+                default: None,
+                description: String::new(),
+            }],
         }))
         .unwrap();
     assert_eq!(types.first_unknown_reference(), Some(("A", "B")));

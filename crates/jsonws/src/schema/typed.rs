@@ -220,7 +220,11 @@ impl<T: Type> Type for Vec<T> {
     fn type_ref(types: &mut Types) -> TypeRef {
         let element = T::type_ref(types);
         // The schema has one level of arrays; deeper nesting is described as `[any]`.
-        if element.is_array { TypeRef::builtin(Builtin::Any).array() } else { element.array() }
+        if element.is_array {
+            TypeRef::builtin(Builtin::Any).array()
+        } else {
+            element.array()
+        }
     }
     fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
         let mut types = Types::new();
@@ -248,7 +252,11 @@ impl<T: Type> Type for Option<T> {
         T::type_ref(types)
     }
     fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
-        if raw.get() == "null" { Ok(None) } else { T::from_json(raw).map(Some) }
+        if raw.get() == "null" {
+            Ok(None)
+        } else {
+            T::from_json(raw).map(Some)
+        }
     }
     fn write_json(&self, out: &mut Vec<u8>) {
         match self {

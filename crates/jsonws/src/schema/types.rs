@@ -113,14 +113,20 @@ pub struct TypeRef {
 impl TypeRef {
     /// A built-in type.
     pub const fn builtin(builtin: Builtin) -> TypeRef {
-        TypeRef { name: TypeName::Builtin(builtin), is_array: false }
+        TypeRef {
+            name: TypeName::Builtin(builtin),
+            is_array: false,
+        }
     }
 
     /// A built-in by name or alias, or else a user type of that name.
     pub fn parse(name: &str) -> TypeRef {
         match Builtin::parse(name) {
             Some(b) => TypeRef::builtin(b),
-            None => TypeRef { name: TypeName::Named(name.to_owned()), is_array: false },
+            None => TypeRef {
+                name: TypeName::Named(name.to_owned()),
+                is_array: false,
+            },
         }
     }
 
@@ -157,7 +163,11 @@ impl TypeRef {
 
 impl fmt::Display for TypeRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_array { write!(f, "[{}]", self.type_name()) } else { f.write_str(self.type_name()) }
+        if self.is_array {
+            write!(f, "[{}]", self.type_name())
+        } else {
+            f.write_str(self.type_name())
+        }
     }
 }
 
@@ -276,7 +286,9 @@ impl Types {
     pub fn first_unknown_reference(&self) -> Option<(&str, &str)> {
         self.defs.values().find_map(|def| match def {
             TypeDef::Struct(s) => s.fields.iter().find_map(|f| match &f.ty.name {
-                TypeName::Named(n) if !self.defs.contains_key(n) => Some((s.name.as_str(), n.as_str())),
+                TypeName::Named(n) if !self.defs.contains_key(n) => {
+                    Some((s.name.as_str(), n.as_str()))
+                }
                 _ => None,
             }),
             TypeDef::Enum(_) => None,

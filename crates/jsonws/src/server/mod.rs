@@ -37,8 +37,8 @@
 //! meanwhile get -32006), then closes every connection with code 1001.
 
 mod http;
-mod registry;
 mod page;
+mod registry;
 mod rest;
 mod ws;
 
@@ -116,7 +116,11 @@ impl Server {
 
     /// The same server (config, connection count, shutdown) serving other methods.
     pub(crate) fn with_methods(&self, methods: Arc<Methods>) -> Server {
-        Server { methods, config: self.config.clone(), state: self.state.clone() }
+        Server {
+            methods,
+            config: self.config.clone(),
+            state: self.state.clone(),
+        }
     }
 
     /// How many WebSocket connections are open.

@@ -25,11 +25,19 @@ pub(crate) fn service_page(service: &Service) -> String {
             .params
             .iter()
             .map(|p| {
-                let default = p.default.as_ref().map(|d| format!(" = {d}")).unwrap_or_default();
+                let default = p
+                    .default
+                    .as_ref()
+                    .map(|d| format!(" = {d}"))
+                    .unwrap_or_default();
                 format!("{}: {}{}", p.name, p.ty, default)
             })
             .collect();
-        let returns = m.returns.as_ref().map(|r| format!(" → {r}")).unwrap_or_default();
+        let returns = m
+            .returns
+            .as_ref()
+            .map(|r| format!(" → {r}"))
+            .unwrap_or_default();
         let _ = writeln!(
             html,
             "<dt id=\"method-{n}\"><code>{n}({p}){r}</code></dt><dd>{d}</dd>",
@@ -44,7 +52,12 @@ pub(crate) fn service_page(service: &Service) -> String {
         html.push_str("<h2>Types</h2>\n<dl>\n");
         for t in service.types().iter() {
             let body = match t {
-                TypeDef::Enum(e) => e.members.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", "),
+                TypeDef::Enum(e) => e
+                    .members
+                    .iter()
+                    .map(|(n, v)| format!("{n} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 TypeDef::Struct(s) => s
                     .fields
                     .iter()

@@ -60,7 +60,10 @@ impl Default for Registry {
 impl Registry {
     /// An empty registry with the default [`Config`].
     pub fn new() -> Self {
-        Registry { services: Vec::new(), base: Server::new(Methods::new()) }
+        Registry {
+            services: Vec::new(),
+            base: Server::new(Methods::new()),
+        }
     }
 
     /// Replaces the limits and timeouts of every service.
@@ -85,7 +88,10 @@ impl Registry {
     #[must_use]
     pub fn service(mut self, service: Service) -> Self {
         assert!(
-            !self.services.iter().any(|(s, _)| s.name() == service.name() && s.version() == service.version()),
+            !self
+                .services
+                .iter()
+                .any(|(s, _)| s.name() == service.name() && s.version() == service.version()),
             "service `{}` version {} is registered twice",
             service.name(),
             service.version()
@@ -93,7 +99,11 @@ impl Registry {
         service.set_subscription_limit(self.base.config.max_subscriptions);
         let server = self.base.with_methods(service.handlers().clone());
         self.services.push((service, server));
-        self.services.sort_by(|a, b| a.0.name().cmp(b.0.name()).then(b.0.version().cmp(a.0.version())));
+        self.services.sort_by(|a, b| {
+            a.0.name()
+                .cmp(b.0.name())
+                .then(b.0.version().cmp(a.0.version()))
+        });
         self
     }
 
@@ -154,14 +164,27 @@ impl Registry {
     }
 
     fn not_found(&self, name: &str, version: &str) -> Response {
-        let versions: Vec<String> =
-            self.services.iter().filter(|(s, _)| s.name() == name).map(|(s, _)| s.version().to_string()).collect();
+        let versions: Vec<String> = self
+            .services
+            .iter()
+            .filter(|(s, _)| s.name() == name)
+            .map(|(s, _)| s.version().to_string())
+            .collect();
         let message = if versions.is_empty() {
-            let names: Vec<String> =
-                self.services.iter().map(|(s, _)| format!("{} {}", s.name(), s.version())).collect();
-            format!("no service `{name}` here; the services are: {}\n", names.join(", "))
+            let names: Vec<String> = self
+                .services
+                .iter()
+                .map(|(s, _)| format!("{} {}", s.name(), s.version()))
+                .collect();
+            format!(
+                "no service `{name}` here; the services are: {}\n",
+                names.join(", ")
+            )
         } else {
-            format!("service `{name}` has no version matching `{version}`; it has {}\n", versions.join(", "))
+            format!(
+                "service `{name}` has no version matching `{version}`; it has {}\n",
+                versions.join(", ")
+            )
         };
         (StatusCode::NOT_FOUND, message).into_response()
     }
@@ -169,14 +192,23 @@ impl Registry {
 
 impl fmt::Debug for Registry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.services.iter().map(|(s, _)| format!("{} {}", s.name(), s.version()))).finish()
+        f.debug_list()
+            .entries(
+                self.services
+                    .iter()
+                    .map(|(s, _)| format!("{} {}", s.name(), s.version())),
+            )
+            .finish()
     }
 }
 
 type Shared = State<Arc<Registry>>;
 
 fn wants(query: Option<&str>, key: &str) -> bool {
-    query.is_some_and(|q| q.split('&').any(|pair| pair == key || pair.starts_with(&format!("{key}="))))
+    query.is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair == key || pair.starts_with(&format!("{key}=")))
+    })
 }
 
 async fn list(State(registry): Shared, OriginalUri(uri): OriginalUri) -> Response {
@@ -215,7 +247,11 @@ async fn list(State(registry): Shared, OriginalUri(uri): OriginalUri) -> Respons
     .into_response()
 }
 
-async fn service_get(State(registry): Shared, Path((name, version)): Path<(String, String)>, request: Request) -> Response {
+async fn service_get(
+    State(registry): Shared,
+    Path((name, version)): Path<(String, String)>,
+    request: Request,
+) -> Response {
     let Some((service, server)) = registry.find(&name, &version) else {
         return registry.not_found(&name, &version);
     };
@@ -232,7 +268,11 @@ async fn service_get(State(registry): Shared, Path((name, version)): Path<(Strin
     Html(super::page::service_page(service)).into_response()
 }
 
-async fn service_post(State(registry): Shared, Path((name, version)): Path<(String, String)>, request: Request) -> Response {
+async fn service_post(
+    State(registry): Shared,
+    Path((name, version)): Path<(String, String)>,
+    request: Request,
+) -> Response {
     match registry.find(&name, &version) {
         Some((_, server)) => http::handle(server, request).await,
         None => registry.not_found(&name, &version),

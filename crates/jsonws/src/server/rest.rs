@@ -27,7 +27,12 @@ use crate::protocol::{
 use crate::schema::{Builtin, TypeDef, TypeName, TypeRef, Types};
 use crate::service::Service;
 
-pub(super) async fn call(service: &Service, server: &Server, method: &str, request: Request) -> Response {
+pub(super) async fn call(
+    service: &Service,
+    server: &Server,
+    method: &str,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     let def = service.method(method);
     let mut params = Map::new();
@@ -39,14 +44,19 @@ pub(super) async fn call(service: &Service, server: &Server, method: &str, reque
         }
     }
     for (key, values) in grouped {
-        let ty = def.and_then(|d| d.params.iter().find(|p| p.name == key)).map(|p| &p.ty);
+        let ty = def
+            .and_then(|d| d.params.iter().find(|p| p.name == key))
+            .map(|p| &p.ty);
         params.insert(key, query_value(ty, service.types(), values));
     }
     let limit = server.config.max_message_size;
     let Ok(bytes) = to_bytes(body, limit).await else {
         let error = ErrorObject::server(code::LIMIT_EXCEEDED, "Request too large")
             .with_data(format!("the body is over the limit of {limit} bytes"));
-        return json(StatusCode::PAYLOAD_TOO_LARGE, error_frame(&Id::null(), &error));
+        return json(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            error_frame(&Id::null(), &error),
+        );
     };
     if !bytes.iter().all(u8::is_ascii_whitespace) {
         match serde_json::from_slice::<Map<String, Value>>(&bytes) {
@@ -60,21 +70,48 @@ pub(super) async fn call(service: &Service, server: &Server, method: &str, reque
         }
     }
     let Ok(raw) = RawJson::from_serialize(&params) else {
-        return json(StatusCode::INTERNAL_SERVER_ERROR, error_frame(&Id::null(), &ErrorObject::internal()));
+        return json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error_frame(&Id::null(), &ErrorObject::internal()),
+        );
     };
-    let remote = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
-    let uri = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.clone(), |o| o.0.clone());
-    let context = Context::new(ConnectionId::next(), Transport::Http, remote, uri, parts.headers, None);
-    let dispatcher = Dispatcher { methods: &server.methods, context: &context, pending: None, refuse: None };
+    let remote = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+    let context = Context::new(
+        ConnectionId::next(),
+        Transport::Http,
+        remote,
+        uri,
+        parts.headers,
+        None,
+    );
+    let dispatcher = Dispatcher {
+        methods: &server.methods,
+        context: &context,
+        pending: None,
+        refuse: None,
+    };
     let request = RpcRequest::new(Some(Id::null()), method, Some(raw));
     let reply = match dispatcher.dispatch(Incoming::Single(Message::Request(request))) {
         Dispatch::Done(reply) => reply,
         Dispatch::Running(fut) => fut.await,
     };
     let Some(reply) = reply else {
-        return json(StatusCode::INTERNAL_SERVER_ERROR, error_frame(&Id::null(), &ErrorObject::internal()));
+        return json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error_frame(&Id::null(), &ErrorObject::internal()),
+        );
     };
-    let limits = ParseLimits { max_batch: 1, max_depth: usize::MAX };
+    let limits = ParseLimits {
+        max_batch: 1,
+        max_depth: usize::MAX,
+    };
     let status = match protocol::parse(reply.clone().into(), &limits) {
         Incoming::Single(Message::Response(response)) => match response.outcome {
             Ok(_) => StatusCode::OK,
@@ -88,7 +125,9 @@ pub(super) async fn call(service: &Service, server: &Server, method: &str, reque
 fn status_of(code: i64) -> StatusCode {
     match code {
         code::METHOD_NOT_FOUND => StatusCode::NOT_FOUND,
-        code::INVALID_PARAMS | code::INVALID_REQUEST | code::PARSE_ERROR | code::UNSUPPORTED => StatusCode::BAD_REQUEST,
+        code::INVALID_PARAMS | code::INVALID_REQUEST | code::PARSE_ERROR | code::UNSUPPORTED => {
+            StatusCode::BAD_REQUEST
+        }
         code::OVERLOADED | code::SHUTTING_DOWN => StatusCode::SERVICE_UNAVAILABLE,
         code::TIMEOUT => StatusCode::GATEWAY_TIMEOUT,
         code::LIMIT_EXCEEDED => StatusCode::PAYLOAD_TOO_LARGE,
@@ -99,16 +138,28 @@ fn status_of(code: i64) -> StatusCode {
 /// The JSON for the query values of one param, by its declared type.
 fn query_value(ty: Option<&TypeRef>, types: &Types, mut values: Vec<String>) -> Value {
     let Some(ty) = ty else {
-        return if values.len() == 1 { Value::String(values.remove(0)) } else { values.into() };
+        return if values.len() == 1 {
+            Value::String(values.remove(0))
+        } else {
+            values.into()
+        };
     };
-    let element = TypeRef { name: ty.name.clone(), is_array: false };
+    let element = TypeRef {
+        name: ty.name.clone(),
+        is_array: false,
+    };
     if ty.is_array {
         if values.len() == 1 && values[0].trim_start().starts_with('[') {
             if let Ok(array) = serde_json::from_str::<Value>(&values[0]) {
                 return array;
             }
         }
-        return Value::Array(values.into_iter().map(|v| scalar(&element, types, v)).collect());
+        return Value::Array(
+            values
+                .into_iter()
+                .map(|v| scalar(&element, types, v))
+                .collect(),
+        );
     }
     if values.len() > 1 {
         // Several values for one non-array param: let the converter refuse the array.
@@ -118,7 +169,11 @@ fn query_value(ty: Option<&TypeRef>, types: &Types, mut values: Vec<String>) -> 
 }
 
 fn scalar(ty: &TypeRef, types: &Types, text: String) -> Value {
-    let number = || serde_json::from_str::<serde_json::Number>(&text).ok().map(Value::Number);
+    let number = || {
+        serde_json::from_str::<serde_json::Number>(&text)
+            .ok()
+            .map(Value::Number)
+    };
     let json = || serde_json::from_str::<Value>(&text).ok();
     let converted = match &ty.name {
         TypeName::Builtin(Builtin::Int | Builtin::Number) => number(),
@@ -129,9 +184,15 @@ fn scalar(ty: &TypeRef, types: &Types, text: String) -> Value {
         },
         TypeName::Builtin(Builtin::Date) => {
             let digits = text.strip_prefix('-').unwrap_or(&text);
-            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) { number() } else { None }
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                number()
+            } else {
+                None
+            }
         }
-        TypeName::Builtin(Builtin::String | Builtin::Url | Builtin::Binary | Builtin::Error) => None,
+        TypeName::Builtin(Builtin::String | Builtin::Url | Builtin::Binary | Builtin::Error) => {
+            None
+        }
         TypeName::Builtin(Builtin::Any | Builtin::Object) => json(),
         TypeName::Named(name) => match types.get(name) {
             Some(TypeDef::Enum(_)) => text.parse::<i64>().ok().map(Value::from),

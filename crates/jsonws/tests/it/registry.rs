@@ -11,10 +11,14 @@ fn version(name: &str, version: &str) -> Service {
     let label = format!("{name} {version}");
     Service::builder(name, version)
         .description(format!("The {name} service."))
-        .method(Method::new("which").returns("string").handler(move |_: Args| {
-            let label = label.clone();
-            async move { Ok::<_, ErrorObject>(label) }
-        }))
+        .method(
+            Method::new("which")
+                .returns("string")
+                .handler(move |_: Args| {
+                    let label = label.clone();
+                    async move { Ok::<_, ErrorObject>(label) }
+                }),
+        )
         .build()
         .unwrap()
 }
@@ -27,22 +31,38 @@ pub(crate) async fn serve(registry: Registry) -> Served {
     let app = axum::Router::new().nest("/api", registry.router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(jsonws::server::serve(listener, app, registry.shutdown_signal()));
-    Served { base: format!("http://{addr}/api") }
+    tokio::spawn(jsonws::server::serve(
+        listener,
+        app,
+        registry.shutdown_signal(),
+    ));
+    Served {
+        base: format!("http://{addr}/api"),
+    }
 }
 
 pub(crate) async fn get(url: &str) -> (u16, String, String) {
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<http_body_util::Empty<bytes::Bytes>>();
-    let response = tokio::time::timeout(WAIT, client.get(url.parse().unwrap())).await.unwrap().unwrap();
+    let response = tokio::time::timeout(WAIT, client.get(url.parse().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
     let status = response.status().as_u16();
     let content_type = response
         .headers()
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
-    (status, content_type, String::from_utf8(body.to_vec()).unwrap())
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    (
+        status,
+        content_type,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
 }
 
 async fn which(base: &str, path: &str) -> String {
@@ -54,7 +74,10 @@ async fn which(base: &str, path: &str) -> String {
     .await;
     assert_eq!(status, 200, "{path}: {body}");
     let reply: Value = serde_json::from_str(&body).unwrap();
-    reply["result"].as_str().unwrap_or_else(|| panic!("{path}: {reply}")).to_owned()
+    reply["result"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path}: {reply}"))
+        .to_owned()
 }
 
 fn registry() -> Registry {
@@ -72,7 +95,11 @@ async fn versions_resolve_to_the_highest_match() {
     let served = serve(registry()).await;
     let base = &served.base;
     assert_eq!(which(base, "calc/1.0.0").await, "calc 1.0.0");
-    assert_eq!(which(base, "calc/1").await, "calc 1.10.1", "1.10 is higher than 1.2");
+    assert_eq!(
+        which(base, "calc/1").await,
+        "calc 1.10.1",
+        "1.10 is higher than 1.2"
+    );
     assert_eq!(which(base, "calc/v1").await, "calc 1.10.1");
     assert_eq!(which(base, "calc/1.2").await, "calc 1.2.0");
     assert_eq!(which(base, "calc/2").await, "calc 2.0.0");
@@ -117,9 +144,13 @@ async fn each_version_serves_websocket_and_describes_itself() {
     let served = serve(registry()).await;
     let ws_url = format!("{}/calc/1.2", served.base.replacen("http", "ws", 1));
     let mut ws = RawWs::connect(&ws_url).await;
-    let reply = ws.roundtrip(r#"{"jsonrpc":"2.0","method":"which","id":1}"#).await;
+    let reply = ws
+        .roundtrip(r#"{"jsonrpc":"2.0","method":"which","id":1}"#)
+        .await;
     assert_eq!(reply["result"], "calc 1.2.0");
-    let discover = ws.roundtrip(r#"{"jsonrpc":"2.0","method":"rpc.discover","id":2}"#).await;
+    let discover = ws
+        .roundtrip(r#"{"jsonrpc":"2.0","method":"rpc.discover","id":2}"#)
+        .await;
     assert_eq!(discover["result"]["info"]["version"], "1.2.0", "{discover}");
     let (status, content_type, body) = get(&format!("{}/calc/1.2.0", served.base)).await;
     assert_eq!(status, 200);
@@ -137,5 +168,7 @@ async fn each_version_serves_websocket_and_describes_itself() {
 #[test]
 #[should_panic(expected = "registered twice")]
 fn the_same_version_twice_is_a_programming_error() {
-    let _ = Registry::new().service(version("calc", "1.0.0")).service(version("calc", "1.0.0"));
+    let _ = Registry::new()
+        .service(version("calc", "1.0.0"))
+        .service(version("calc", "1.0.0"));
 }

@@ -39,21 +39,39 @@ fn service() -> Service {
 
 async fn rest(base: &str, path_and_query: &str) -> (u16, Value) {
     let (status, _, body) = get(&format!("{base}/rest/1/{path_and_query}")).await;
-    (status, serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path_and_query}: {body}")))
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path_and_query}: {body}")),
+    )
 }
 
 #[tokio::test]
 async fn query_strings_convert_by_declared_type() {
     let served = serve(Registry::new().service(service())).await;
     let base = &served.base;
-    assert_eq!(rest(base, "sum?a=1&b=2").await, (200, json!({"jsonrpc": "2.0", "result": 3, "id": null})));
-    assert_eq!(rest(base, "sum?a=1.9").await.1["result"], 11, "truncated, and b defaults to 10");
-    let (_, reply) = rest(base, "echo?s=123&flag=true&when=0&values=1&values=2.5&any=%7B%22k%22%3A%5B1%5D%7D").await;
+    assert_eq!(
+        rest(base, "sum?a=1&b=2").await,
+        (200, json!({"jsonrpc": "2.0", "result": 3, "id": null}))
+    );
+    assert_eq!(
+        rest(base, "sum?a=1.9").await.1["result"],
+        11,
+        "truncated, and b defaults to 10"
+    );
+    let (_, reply) = rest(
+        base,
+        "echo?s=123&flag=true&when=0&values=1&values=2.5&any=%7B%22k%22%3A%5B1%5D%7D",
+    )
+    .await;
     assert_eq!(
         reply["result"],
         json!({"s": "123", "flag": true, "when": "1970-01-01T00:00:00.000Z", "values": [1.0, 2.5], "any": {"k": [1]}})
     );
-    let (_, reply) = rest(base, "echo?s=x&values=%5B3%2C4%5D&when=2013-12-14T11:00:53.379Z").await;
+    let (_, reply) = rest(
+        base,
+        "echo?s=x&values=%5B3%2C4%5D&when=2013-12-14T11:00:53.379Z",
+    )
+    .await;
     assert_eq!(reply["result"]["values"], json!([3.0, 4.0]));
     assert_eq!(reply["result"]["when"], "2013-12-14T11:00:53.379Z");
 }
@@ -64,11 +82,20 @@ async fn rest_errors_carry_a_status() {
     let base = &served.base;
     let (status, reply) = rest(base, "sum?a=abc").await;
     assert_eq!(status, 400);
-    assert_eq!(reply["error"]["data"], json!({"param": "a", "expected": "int", "got": "string \"abc\""}));
+    assert_eq!(
+        reply["error"]["data"],
+        json!({"param": "a", "expected": "int", "got": "string \"abc\""})
+    );
     let (status, reply) = rest(base, "sum?a=1&c=2").await;
-    assert_eq!((status, reply["error"]["data"]["param"].as_str()), (400, Some("c")));
+    assert_eq!(
+        (status, reply["error"]["data"]["param"].as_str()),
+        (400, Some("c"))
+    );
     let (status, reply) = rest(base, "sum").await;
-    assert_eq!((status, reply["error"]["code"].as_i64()), (400, Some(-32602)));
+    assert_eq!(
+        (status, reply["error"]["code"].as_i64()),
+        (400, Some(-32602))
+    );
     let (status, _) = rest(base, "nope").await;
     assert_eq!(status, 404);
     let (status, reply) = rest(base, "fail").await;

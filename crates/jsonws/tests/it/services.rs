@@ -20,7 +20,11 @@ fn point() -> TypeDef {
     TypeDef::Struct(StructDef {
         name: "Point".into(),
         description: "A point.".into(),
-        fields: vec![field("x", "int", None), field("y", "int", None), field("label", "string", Some(json!("pt")))],
+        fields: vec![
+            field("x", "int", None),
+            field("y", "int", None),
+            field("label", "string", Some(json!("pt"))),
+        ],
     })
 }
 
@@ -41,20 +45,35 @@ fn service() -> Service {
                     Ok::<_, ErrorObject>(args.get::<f64>("v")? * args.get::<i64>("scale")? as f64)
                 }),
         )
-        .method(Method::new("point").param("p", "Point").returns("Point").handler(|args: Args| async move {
-            Ok::<_, ErrorObject>(args.value("p").clone())
-        }))
-        .method(Method::new("color").param("c", "Color").returns("Color").handler(|args: Args| async move {
-            Ok::<_, ErrorObject>(args.value("c").clone())
-        }))
-        .method(Method::new("mislabeled").returns("int").handler(|_: Args| async move { Ok::<_, ErrorObject>("not an int") }))
+        .method(
+            Method::new("point")
+                .param("p", "Point")
+                .returns("Point")
+                .handler(|args: Args| async move { Ok::<_, ErrorObject>(args.value("p").clone()) }),
+        )
+        .method(
+            Method::new("color")
+                .param("c", "Color")
+                .returns("Color")
+                .handler(|args: Args| async move { Ok::<_, ErrorObject>(args.value("c").clone()) }),
+        )
+        .method(
+            Method::new("mislabeled")
+                .returns("int")
+                .handler(|_: Args| async move { Ok::<_, ErrorObject>("not an int") }),
+        )
         .build()
         .unwrap()
 }
 
 async fn call(base: &str, method: &str, params: Value) -> Value {
     let body = json!({"jsonrpc": "2.0", "method": method, "params": params, "id": 1});
-    let (status, text) = post(&format!("{base}/typed/1"), body.to_string().into_bytes(), "application/json").await;
+    let (status, text) = post(
+        &format!("{base}/typed/1"),
+        body.to_string().into_bytes(),
+        "application/json",
+    )
+    .await;
     assert_eq!(status, 200, "{text}");
     serde_json::from_str(&text).unwrap()
 }
@@ -64,10 +83,22 @@ async fn call(base: &str, method: &str, params: Value) -> Value {
 #[tokio::test]
 async fn defaulted_param_keeps_position() {
     let served = serve(Registry::new().service(service())).await;
-    assert_eq!(call(&served.base, "scale", json!([5])).await["result"], 50.0);
-    assert_eq!(call(&served.base, "scale", json!([5, 3])).await["result"], 15.0);
-    assert_eq!(call(&served.base, "scale", json!({"scale": 3, "v": 5})).await["result"], 15.0);
-    assert_eq!(call(&served.base, "scale", json!({"v": 5})).await["result"], 50.0);
+    assert_eq!(
+        call(&served.base, "scale", json!([5])).await["result"],
+        50.0
+    );
+    assert_eq!(
+        call(&served.base, "scale", json!([5, 3])).await["result"],
+        15.0
+    );
+    assert_eq!(
+        call(&served.base, "scale", json!({"scale": 3, "v": 5})).await["result"],
+        15.0
+    );
+    assert_eq!(
+        call(&served.base, "scale", json!({"v": 5})).await["result"],
+        50.0
+    );
 }
 
 #[tokio::test]
@@ -75,11 +106,26 @@ async fn every_mismatch_is_32602_with_param_expected_got() {
     let served = serve(Registry::new().service(service())).await;
     let base = &served.base;
     let cases = [
-        (json!(["x"]), json!({"param": "v", "expected": "number", "got": "string \"x\""})),
-        (json!([]), json!({"param": "v", "expected": "number", "got": "nothing (the param is required)"})),
-        (json!([1, 2, 3]), json!({"param": null, "expected": "at most 2 params (v, scale)", "got": "3 params"})),
-        (json!({"v": 1, "zoom": 2}), json!({"param": "zoom", "expected": "one of v, scale", "got": "an unknown param"})),
-        (json!([1, 2.5e300]), json!({"param": "scale", "expected": "int (a 64-bit integer)", "got": "number 2.5e+300"})),
+        (
+            json!(["x"]),
+            json!({"param": "v", "expected": "number", "got": "string \"x\""}),
+        ),
+        (
+            json!([]),
+            json!({"param": "v", "expected": "number", "got": "nothing (the param is required)"}),
+        ),
+        (
+            json!([1, 2, 3]),
+            json!({"param": null, "expected": "at most 2 params (v, scale)", "got": "3 params"}),
+        ),
+        (
+            json!({"v": 1, "zoom": 2}),
+            json!({"param": "zoom", "expected": "one of v, scale", "got": "an unknown param"}),
+        ),
+        (
+            json!([1, 2.5e300]),
+            json!({"param": "scale", "expected": "int (a 64-bit integer)", "got": "number 2.5e+300"}),
+        ),
     ];
     for (params, data) in cases {
         let reply = call(base, "scale", params.clone()).await;
@@ -87,7 +133,10 @@ async fn every_mismatch_is_32602_with_param_expected_got() {
         assert_eq!(reply["error"]["data"], data, "{params}");
     }
     let reply = call(base, "point", json!([{"x": 1, "y": "two"}])).await;
-    assert_eq!(reply["error"]["data"], json!({"param": "p", "expected": "int", "got": "string \"two\"", "path": "y"}));
+    assert_eq!(
+        reply["error"]["data"],
+        json!({"param": "p", "expected": "int", "got": "string \"two\"", "path": "y"})
+    );
 }
 
 #[tokio::test]
@@ -97,16 +146,25 @@ async fn structs_and_enums_convert_in_and_out() {
     let reply = call(base, "point", json!([{"x": 1.5, "y": 2, "z": 9}])).await;
     assert_eq!(reply["result"], json!({"x": 1, "y": 2, "label": "pt"}));
     assert_eq!(call(base, "color", json!([2])).await["result"], "Blue");
-    assert_eq!(call(base, "color", json!(["Green"])).await["result"], "Green");
+    assert_eq!(
+        call(base, "color", json!(["Green"])).await["result"],
+        "Green"
+    );
     let reply = call(base, "color", json!(["Purple"])).await;
-    assert_eq!(reply["error"]["data"]["expected"], "Color (one of Red, Green, Blue)");
+    assert_eq!(
+        reply["error"]["data"]["expected"],
+        "Color (one of Red, Green, Blue)"
+    );
 }
 
 #[tokio::test]
 async fn a_result_of_the_wrong_type_is_an_internal_error() {
     let served = serve(Registry::new().service(service())).await;
     let reply = call(&served.base, "mislabeled", json!([])).await;
-    assert_eq!(reply["error"], json!({"code": -32603, "message": "Internal error"}));
+    assert_eq!(
+        reply["error"],
+        json!({"code": -32603, "message": "Internal error"})
+    );
 }
 
 #[test]
@@ -114,8 +172,16 @@ fn build_errors_name_what_they_are_about() {
     let err = Service::builder("bad", "1.0")
         .type_def(point())
         .type_def(point())
-        .method(Method::new("pow").param_default("exp", "int", 2).param("scale", "number"))
-        .method(Method::new("f").param("x", "Pointt").param_default("y", "int", "two"))
+        .method(
+            Method::new("pow")
+                .param_default("exp", "int", 2)
+                .param("scale", "number"),
+        )
+        .method(
+            Method::new("f")
+                .param("x", "Pointt")
+                .param_default("y", "int", "two"),
+        )
         .method(Method::new("rpc.mine"))
         .event("e", Some("Nope"), "")
         .build()
@@ -137,7 +203,10 @@ fn build_errors_name_what_they_are_about() {
 #[test]
 fn namespaces_prefix_methods_and_events() {
     let service = Service::builder("ns", "1.0.0")
-        .namespace("math", |b| b.method(Method::new("pow")).namespace("deep", |b| b.event("tick", None, "")))
+        .namespace("math", |b| {
+            b.method(Method::new("pow"))
+                .namespace("deep", |b| b.event("tick", None, ""))
+        })
         .method(Method::new("top"))
         .build()
         .unwrap();
