@@ -1,67 +1,194 @@
-//! The demo service of the design: a few methods that show each part of jsonws.
+//! The demo service of the design: one method or event for each part of jsonws.
+//!
+//! Written with `#[jsonws::service]`: each method's params, defaults, result type and
+//! description come from its Rust signature and doc comment.
 
-use jsonws::{Call, ErrorObject, Methods};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use jsonws::schema::Binary;
+use jsonws::service::BuildError;
+use jsonws::{ErrorObject, Peer, Service, Type};
 use serde_json::{Value, json};
 
-/// `sum`, `echo`, `fail` and `ask`.
-pub(crate) fn methods() -> Methods {
-    Methods::new()
-        .method("sum", |call: Call| async move {
-            let (a, b): (i64, i64) = match call.raw_params() {
-                Some(raw) if raw.is_object() => {
-                    #[derive(serde::Deserialize)]
-                    struct Named {
-                        a: i64,
-                        b: i64,
-                    }
-                    let Named { a, b } = call.params()?;
-                    (a, b)
-                }
-                _ => call.params()?,
-            };
-            a.checked_add(b).ok_or_else(|| {
-                ErrorObject::invalid_params("a + b does not fit in a 64-bit integer")
-            })
+/// A primary colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Type)]
+pub(crate) enum Color {
+    /// Red.
+    Red,
+    /// Green.
+    Green,
+    /// Blue.
+    Blue,
+}
+
+/// A point on a plane, with a label.
+#[derive(Debug, Clone, PartialEq, Type)]
+pub(crate) struct Point {
+    /// Across.
+    x: i64,
+    /// Up.
+    y: i64,
+    /// Shown next to the point.
+    #[jsonws(default = "pt")]
+    label: String,
+}
+
+/// What `tick` carries.
+#[derive(Debug, Type)]
+pub(crate) struct Tick {
+    /// Counts from 1 since the server started.
+    seq: i64,
+    /// When the tick was sent.
+    at: DateTime<Utc>,
+}
+
+/// What `chat.message` carries.
+#[derive(Debug, Type)]
+pub(crate) struct ChatMessage {
+    /// What was said.
+    text: String,
+    /// When it was said.
+    at: DateTime<Utc>,
+}
+
+/// The largest `types.bytes` answers: enough to try binary data, not enough to hurt.
+const MAX_BYTES: i64 = 1 << 20;
+
+/// The demo's methods. `service` is set once the service is built, so `chat.send` can emit.
+pub(crate) struct Demo {
+    service: Arc<OnceLock<Service>>,
+}
+
+#[jsonws::service]
+impl Demo {
+    /// Adds two integers.
+    async fn sum(&self, a: i64, b: i64) -> Result<i64, ErrorObject> {
+        a.checked_add(b).ok_or_else(|| ErrorObject::invalid_params("a + b does not fit in a 64-bit integer"))
+    }
+
+    /// Returns its argument unchanged.
+    async fn echo(&self, value: Value) -> Value {
+        value
+    }
+
+    /// Always fails, with application error 4000 and data: what a handler's own error looks like.
+    async fn fail(&self) -> Result<(), ErrorObject> {
+        Err(ErrorObject::new(4000, "this method always fails").with_data(json!({ "reason": "demonstration", "retry": false })))
+    }
+
+    /// Raises `base` to the power `exp`.
+    #[jsonws(namespace = "math")]
+    async fn pow(&self, base: f64, #[jsonws(default = 2, description = "The exponent.")] exp: i64) -> f64 {
+        base.powf(exp as f64)
+    }
+
+    /// Returns the point, with its default label filled in.
+    #[jsonws(namespace = "types")]
+    async fn point(&self, p: Point) -> Point {
+        p
+    }
+
+    /// Returns the colour (send it by name or by value; it comes back by name).
+    #[jsonws(namespace = "types")]
+    async fn color(&self, c: Color) -> Color {
+        c
+    }
+
+    /// Returns `n` bytes: 0, 1, 2, … (wrapping at 256), base64 on the wire.
+    #[jsonws(namespace = "types")]
+    async fn bytes(&self, n: i64) -> Result<Binary, ErrorObject> {
+        if !(0..=MAX_BYTES).contains(&n) {
+            return Err(ErrorObject::invalid_params(format!("n must be between 0 and {MAX_BYTES}")));
+        }
+        Ok(Binary((0..n).map(|i| (i % 256) as u8).collect()))
+    }
+
+    /// The server's current time.
+    #[jsonws(namespace = "types")]
+    async fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    /// The host of a URL.
+    #[jsonws(namespace = "types")]
+    async fn host(&self, u: url::Url) -> String {
+        u.host_str().unwrap_or_default().to_owned()
+    }
+
+    /// Returns the date it was given, normalized to UTC with milliseconds.
+    #[jsonws(namespace = "types", name = "echoDate")]
+    async fn echo_date(&self, value: DateTime<Utc>) -> DateTime<Utc> {
+        value
+    }
+
+    /// Returns the bytes it was given.
+    #[jsonws(namespace = "types", name = "echoBinary")]
+    async fn echo_binary(&self, value: Binary) -> Binary {
+        value
+    }
+
+    /// Returns the boolean it was given.
+    #[jsonws(namespace = "types", name = "echoBool")]
+    async fn echo_bool(&self, value: bool) -> bool {
+        value
+    }
+
+    /// Adds up a list of numbers.
+    #[jsonws(namespace = "types")]
+    async fn total(&self, values: Vec<f64>) -> f64 {
+        values.iter().sum()
+    }
+
+    /// Says something to everyone subscribed to `chat.message`.
+    #[jsonws(namespace = "chat")]
+    async fn send(&self, text: String) -> Result<(), ErrorObject> {
+        let service = self.service.get().ok_or_else(ErrorObject::internal)?;
+        service.emit("chat.message", &ChatMessage { text, at: Utc::now() }).map_err(|e| {
+            tracing::error!(error = %e, "chat.send could not emit");
+            ErrorObject::internal()
+        })?;
+        Ok(())
+    }
+
+    /// Asks the calling client `confirm(question)` and returns its answer: the server calling
+    /// its client, over WebSocket.
+    async fn ask(&self, peer: Peer, question: String) -> Result<String, ErrorObject> {
+        let answer: Value = peer.call("confirm", (question,)).await?;
+        Ok(match answer {
+            Value::String(s) => s,
+            other => other.to_string(),
         })
-        .method("echo", |call: Call| async move {
-            let value: Value = match call.raw_params() {
-                Some(raw) if raw.is_object() => call
-                    .params::<serde_json::Map<String, Value>>()?
-                    .remove("value")
-                    .unwrap_or(Value::Null),
-                _ => call.params::<(Value,)>()?.0,
-            };
-            Ok::<_, ErrorObject>(value)
-        })
-        .method("fail", |_call: Call| async move {
-            Err::<(), _>(
-                ErrorObject::new(4000, "this method always fails")
-                    .with_data(json!({ "reason": "demonstration", "retry": false })),
-            )
-        })
-        .method("ask", |call: Call| async move {
-            let question: String = match call.raw_params() {
-                Some(raw) if raw.is_object() => {
-                    let mut named = call.params::<serde_json::Map<String, Value>>()?;
-                    match named.remove("question") {
-                        Some(Value::String(q)) => q,
-                        _ => {
-                            return Err(ErrorObject::invalid_params("`question` must be a string"));
-                        }
-                    }
-                }
-                _ => call.params::<(String,)>()?.0,
-            };
-            let peer = call.peer().ok_or_else(|| {
-                ErrorObject::server(
-                    jsonws::protocol::code::UNSUPPORTED,
-                    "ask calls you back, which needs a WebSocket connection",
-                )
-            })?;
-            let answer: Value = peer.call("confirm", (question,)).await?;
-            Ok(match answer {
-                Value::String(s) => s,
-                other => other.to_string(),
-            })
-        })
+    }
+}
+
+/// Builds the demo service, version 1.0.0.
+pub(crate) fn service() -> Result<Service, BuildError> {
+    let cell = Arc::new(OnceLock::new());
+    let service = Service::builder("demo", "1.0.0")
+        .description("The jsonws demo: typed methods, a server → client call, and events.")
+        .register::<Tick>()
+        .register::<ChatMessage>()
+        .event("tick", Some("Tick"), "Sent every second.")
+        .event("chat.message", Some("ChatMessage"), "Sent when someone calls chat.send.")
+        .define_all(Demo { service: cell.clone() })
+        .build()?;
+    let _ = cell.set(service.clone());
+    Ok(service)
+}
+
+/// Emits `tick` every second for as long as the service lives.
+pub(crate) fn start_ticking(service: &Service) {
+    let service = service.clone();
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(1));
+        interval.tick().await;
+        for seq in 1.. {
+            interval.tick().await;
+            if let Err(e) = service.emit("tick", &Tick { seq, at: Utc::now() }) {
+                tracing::error!(error = %e, "tick could not emit");
+            }
+        }
+    });
 }

@@ -3,34 +3,31 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use jsonws::Server;
+use jsonws::server::Registry;
 
-/// Where the demo lives under the server root.
-pub(crate) const DEMO_PATH: &str = "/api/demo/1.0.0";
+/// Where services live on the server.
+pub(crate) const ROOT: &str = "/api";
 
 pub(crate) async fn run(addr: &str) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("binding {addr} (is another server using the port? try --addr 127.0.0.1:0)")
     })?;
     let bound = listener.local_addr().context("reading the bound address")?;
-    let server = Server::new(crate::demo::methods());
-    let app = axum::Router::new().nest(DEMO_PATH, server.router());
+    let demo = crate::demo::service().context("building the demo service")?;
+    crate::demo::start_ticking(&demo);
+    let registry = Registry::new().service(demo);
+    let app = axum::Router::new().nest(ROOT, registry.router());
     {
         let mut out = std::io::stdout().lock();
-        writeln!(
-            out,
-            "jsonws: serving demo 1.0.0 at http://{bound}{DEMO_PATH} (HTTP POST and WebSocket)"
-        )?;
+        writeln!(out, "jsonws: serving demo 1.0.0 at http://{bound}{ROOT}/demo/1.0.0 (HTTP POST and WebSocket)")?;
         out.flush()?;
     }
-    let stopper = server.clone();
+    let stopper = registry.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             eprintln!("jsonws: shutting down");
             stopper.shutdown().await;
         }
     });
-    jsonws::server::serve(listener, app, server.shutdown_signal())
-        .await
-        .context("serving HTTP")
+    jsonws::server::serve(listener, app, registry.shutdown_signal()).await.context("serving HTTP")
 }

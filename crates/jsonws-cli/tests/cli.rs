@@ -278,3 +278,92 @@ fn serve_on_an_address_in_use_names_it_and_exits_2() {
             run.stderr.starts_with("jsonws:") && run.stderr.contains(&addr)
         });
 }
+
+/// Starts `jsonws listen URL EVENTS --count N` and waits until it says it is listening.
+fn listen(url: &str, events: &[&str], count: u32) -> Child {
+    let mut args = vec!["listen".to_owned(), url.to_owned()];
+    args.extend(events.iter().map(|e| (*e).to_owned()));
+    args.extend(["--count".to_owned(), count.to_string()]);
+    let mut child = Command::new(JSONWS)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {JSONWS} listen: {e}"));
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains("listening to") => return child,
+            Ok(_) => continue,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("`jsonws listen` never said it was listening");
+            }
+        }
+    }
+}
+
+/// Waits for a child to exit on its own and returns its stdout.
+fn finish(mut child: Child) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match child.try_wait().expect("waiting for listen") {
+            Some(status) => {
+                let mut out = String::new();
+                let _ = child.stdout.take().expect("stdout is piped").read_to_string(&mut out);
+                assert!(status.success(), "listen exited with {status}: {out}");
+                return out;
+            }
+            None if Instant::now() < deadline => thread::sleep(Duration::from_millis(20)),
+            None => {
+                let _ = child.kill();
+                panic!("`jsonws listen` did not exit after its events");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_chat_in_two_terminals() {
+    let demo = Demo::start();
+    let listener = listen(&demo.ws_url(), &["chat.message"], 1);
+    jsonws(&["call", demo.http_url(), "chat.send", r#"["hello there"]"#], "").expect_exit(0);
+    let out = finish(listener);
+    let (event, data) = out.trim().split_once(' ').expect("`event data` on one line");
+    assert_eq!(event, "chat.message");
+    let data: serde_json::Value = serde_json::from_str(data).expect("the data is JSON");
+    assert_eq!(data["text"], "hello there");
+    assert!(data["at"].as_str().is_some_and(|at| at.ends_with('Z')), "{data}");
+}
+
+#[test]
+fn listen_prints_ticks() {
+    let demo = Demo::start();
+    let out = finish(listen(&demo.ws_url(), &["tick"], 2));
+    let seqs: Vec<i64> = out
+        .lines()
+        .map(|line| {
+            let data = line.strip_prefix("tick ").expect("a tick line");
+            serde_json::from_str::<serde_json::Value>(data).expect("JSON")["seq"].as_i64().expect("seq")
+        })
+        .collect();
+    assert_eq!(seqs.len(), 2, "{out}");
+    assert_eq!(seqs[1], seqs[0] + 1, "{out}");
+}
+
+#[test]
+fn listen_to_an_unknown_event_fails_clearly() {
+    let demo = Demo::start();
+    jsonws(&["listen", &demo.ws_url(), "nope"], "")
+        .expect_exit(2)
+        .expect("the unknown event named", |run| run.stderr.contains("nope"));
+}

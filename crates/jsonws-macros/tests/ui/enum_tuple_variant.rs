@@ -1,0 +1,7 @@
+#[derive(jsonws::Type)]
+enum Shape {
+    Empty,
+    Circle(f64),
+}
+
+fn main() {}

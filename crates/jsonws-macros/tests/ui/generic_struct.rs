@@ -1,0 +1,6 @@
+#[derive(jsonws::Type)]
+struct Page<T> {
+    items: Vec<T>,
+}
+
+fn main() {}
