@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of jsonws: formatting, lints, docs, unit and integration tests, doctests,
-# the examples, and the interop suites that drive the server from other languages.
+# the examples, the interop suites that drive the server from other languages, and the
+# validation of OpenRPC documents against the official meta-schema.
 #
 # Installs what the tests need when it is missing (npm and pip packages from the lock files in
-# tests/interop/). A missing toolchain is an error, never a skipped test.
+# tests/interop/ and tests/openrpc/). A missing toolchain is an error, never a skipped test.
 #
 # Usage: scripts/test.sh
 set -euo pipefail
@@ -71,6 +72,33 @@ before=$failed
 count_cargo "$log"
 # A suite that died before its summary line still counts as a failure.
 if [ "$interop_ok" -eq 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
+
+step "OpenRPC: the snapshot and the live demo's document against the official meta-schema"
+work=$(mktemp -d)
+target/debug/jsonws serve --addr 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+url=""
+for _ in $(seq 1 200); do
+  url=$(grep -o 'http://[^ ]*' "$work/serve.out" 2>/dev/null || true)
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+openrpc_ok=1
+if [ -z "$url" ]; then
+  echo "jsonws serve printed no address:"; cat "$work/serve.err"; openrpc_ok=0
+else
+  python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1] + "?openrpc", timeout=10).read().decode())' \
+    "$url" >"$work/demo-openrpc.json" || openrpc_ok=0
+fi
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+if [ "$openrpc_ok" -eq 1 ]; then
+  tests/openrpc/run.sh crates/jsonws/tests/fixtures/metadata/openrpc.json "$work/demo-openrpc.json" | tee "$log" || openrpc_ok=0
+fi
+before=$failed
+count_cargo "$log"
+if [ "$openrpc_ok" -eq 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
+rm -rf "$work"
 
 echo
 echo "$passed passed, $failed failed"

@@ -35,7 +35,7 @@ enum Command {
         url: String,
         /// The method name, e.g. sum.
         method: String,
-        /// The params as JSON: an array or an object, e.g. '[1,2]'.
+        /// The params as JSON: an array or an object, e.g. `[1,2]`.
         params: Option<String>,
     },
     /// Subscribe to EVENTs on the service at URL (ws://) and print each as it arrives, one

@@ -1,24 +1,51 @@
 //! jsonws: JSON-RPC 2.0 web services for Rust.
 //!
-//! Describe methods once and jsonws serves them over HTTP POST and WebSocket on one port, as
-//! an axum [`Router`](axum::Router) you can nest in your own app. Every WebSocket connection is
-//! a symmetric [`Peer`]: the server answers the client, and it can call the client too.
+//! Describe an API once — methods with typed params and defaults, structs, enums, events,
+//! namespaces, groups, versions — and jsonws serves it over HTTP POST, REST-style GET and
+//! WebSocket on one port, as an axum [`Router`](axum::Router) you can nest in your own app. It
+//! documents itself (`?json` metadata, an OpenRPC document, `rpc.discover`), delivers typed
+//! events to subscribers, and treats every WebSocket connection as a symmetric [`Peer`]: the
+//! server answers the client, and it can call the client too.
 //!
 //! # Hello
 //!
 //! ```no_run
-//! use jsonws::{Call, ErrorObject, Methods, Server};
+//! use jsonws::server::Registry;
+//! use jsonws::{ErrorObject, Type};
+//!
+//! /// A point on a plane.
+//! #[derive(Type)]
+//! struct Point {
+//!     x: i64,
+//!     y: i64,
+//!     #[jsonws(default = "pt")]
+//!     label: String,
+//! }
+//!
+//! struct Geometry;
+//!
+//! #[jsonws::service(name = "geometry", version = "1.0.0", description = "Plane geometry.")]
+//! impl Geometry {
+//!     /// Adds two integers.
+//!     async fn sum(&self, a: i64, b: i64) -> i64 {
+//!         a + b
+//!     }
+//!
+//!     /// Moves a point.
+//!     async fn shift(&self, p: Point, #[jsonws(default = 1)] by: i64) -> Point {
+//!         Point { x: p.x + by, y: p.y + by, label: p.label }
+//!     }
+//! }
 //!
 //! #[tokio::main]
-//! async fn main() -> std::io::Result<()> {
-//!     let methods = Methods::new().method("sum", |call: Call| async move {
-//!         let (a, b): (i64, i64) = call.params()?;
-//!         Ok::<_, ErrorObject>(a + b)
-//!     });
-//!     let server = Server::new(methods);
-//!     let app = axum::Router::new().nest("/api/calc/1.0.0", server.router());
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let registry = Registry::new().service(Geometry.into_service()?);
+//!     let app = axum::Router::new().nest("/api", registry.router());
 //!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
-//!     jsonws::server::serve(listener, app, server.shutdown_signal()).await
+//!     // POST http://127.0.0.1:3000/api/geometry/1.0.0, or a WebSocket there;
+//!     // GET …/geometry/1.0.0?json, ?openrpc; GET …/geometry/1.0.0/sum?a=1&b=2
+//!     jsonws::server::serve(listener, app, registry.shutdown_signal()).await?;
+//!     Ok(())
 //! }
 //! ```
 //!
@@ -28,17 +55,43 @@
 //! 2. [`protocol`] parses the envelope in one pass and keeps `params` raw.
 //! 3. The [`peer`] layer routes it: a request to its handler in the [`Methods`] table, a
 //!    response to the outgoing call waiting for it.
-//! 4. The handler deserializes its params straight from the raw bytes, does its work and
-//!    returns a result or an [`ErrorObject`]; the reply is written into one buffer and queued.
+//! 4. The [`service`](mod@service) binds the params to the declared ones and converts each by its
+//!    [`schema`] type, straight from the raw bytes; the handler returns a result or an
+//!    [`ErrorObject`]; the reply is written into one buffer and queued.
 //! 5. The connection's writer sends every queued reply and flushes once.
+//!
+//! # Services
+//!
+//! A [`Service`] is a name, a version and what it declares. Declare it with the macros
+//! (`#[jsonws::service]` on an `impl` block, `#[derive(jsonws::Type)]` on your types), at run
+//! time with [`Service::builder`], or from json-ws description files
+//! ([`ServiceBuilder::import_file`]) — all three produce the same description, and so the same
+//! metadata. A [`server::Registry`] serves many services and versions under one root.
+//!
+//! # Types
+//!
+//! The built-in types (`int`, `number`, `date`, `bool`, `string`, `url`, `binary`, `object`,
+//! `any`, `error`), enums, structs and arrays convert exactly as [`schema`] says, and every
+//! mismatch is -32602 with `data` saying which param, what was expected and what came.
+//!
+//! # Events
+//!
+//! Services declare events; clients subscribe with `rpc.on` and leave with `rpc.off`;
+//! [`Service::emit`] converts the data by the declared type, encodes the notification once
+//! and hands it to every subscriber. [`client::WsClient`] subscribes with typed streams and
+//! reconnects with backoff, renewing its subscriptions.
 //!
 //! # Modules
 //!
 //! - [`protocol`]: the JSON-RPC 2.0 message model, with no I/O.
-//! - [`handler`]: method tables, calls, replies and connection context.
+//! - [`schema`]: types and their conversions.
+//! - [`service`](mod@service): services, param binding, events, import of description files.
+//! - [`metadata`]: `?json` and OpenRPC renderings of a service.
+//! - [`handler`]: raw method tables, calls, replies and connection context.
 //! - [`peer`]: one connection where either side calls, with timeouts and backpressure.
-//! - [`server`]: the axum router, limits and graceful shutdown.
-//! - [`client`]: a WebSocket peer client and an HTTP client.
+//! - [`server`]: the axum routers (one method table, or a registry of services), limits,
+//!   REST-style calls and graceful shutdown.
+//! - [`client`]: a WebSocket peer client (subscriptions, reconnect) and an HTTP client.
 //!
 //! # Errors
 //!

@@ -41,6 +41,10 @@ use super::{Builtin, ConvertError, TypeRef, Types};
 /// vec![1i64, 2].write_json(&mut out);
 /// assert_eq!(out, b"[1,2]");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a jsonws type",
+    note = "derive it for your structs and enums with `#[derive(jsonws::Type)]`; see `jsonws::schema::Type` for the built-in types"
+)]
 pub trait Type: Sized + Send + 'static {
     /// The type as the schema names it; user types register their definition in `types`.
     fn type_ref(types: &mut Types) -> TypeRef;

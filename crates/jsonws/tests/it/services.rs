@@ -214,3 +214,105 @@ fn namespaces_prefix_methods_and_events() {
     assert_eq!(names, ["math.pow", "top"]);
     assert_eq!(service.events()[0].name, "math.deep.tick");
 }
+
+/// A point, for the macro-and-builder comparison.
+#[derive(Debug, jsonws::Type)]
+struct Spot {
+    x: i64,
+    y: i64,
+    /// Shown next to it.
+    #[jsonws(default = "pt")]
+    label: String,
+}
+
+struct Calc;
+
+/// The same calculator, declared with the macros…
+#[jsonws::service(name = "calc", version = "1.0.0", description = "A calculator.")]
+impl Calc {
+    /// Adds two integers.
+    async fn sum(&self, a: i64, b: i64) -> i64 {
+        a + b
+    }
+
+    /// Raises base to exp.
+    #[jsonws(namespace = "math")]
+    async fn pow(&self, base: f64, #[jsonws(default = 2, description = "The exponent.")] exp: i64) -> f64 {
+        base.powf(exp as f64)
+    }
+
+    /// Returns the spot.
+    async fn spot(&self, s: Spot) -> Spot {
+        s
+    }
+
+    /// Returns nothing.
+    async fn nothing(&self, tags: Vec<String>, note: Option<String>) {
+        let _ = (tags, note);
+    }
+}
+
+/// …and with the builder.
+fn calc_by_builder() -> Service {
+    let field = |name: &str, ty: &str, default: Option<Value>, description: &str| FieldDef {
+        name: name.into(),
+        ty: TypeRef::decl(ty),
+        required: default.is_none(),
+        default,
+        description: description.into(),
+    };
+    let mut exp = jsonws::service::ParamDef::new("exp", TypeRef::decl("int"));
+    exp.default = Some(json!(2));
+    exp.description = "The exponent.".into();
+    let mut note = jsonws::service::ParamDef::new("note", TypeRef::decl("string"));
+    note.optional = true;
+    let ok = |_: Args| async move { Ok::<_, ErrorObject>(Value::Null) };
+    Service::builder("calc", "1.0.0")
+        .description("A calculator.")
+        .method(Method::new("sum").description("Adds two integers.").param("a", "int").param("b", "int").returns("int").handler(ok))
+        .method(Method::new("math.pow").description("Raises base to exp.").param("base", "number").param_def(exp).returns("number").handler(ok))
+        .type_def(TypeDef::Struct(StructDef {
+            name: "Spot".into(),
+            description: "A point, for the macro-and-builder comparison.".into(),
+            fields: vec![
+                field("x", "int", None, ""),
+                field("y", "int", None, ""),
+                field("label", "string", Some(json!("pt")), "Shown next to it."),
+            ],
+        }))
+        .method(Method::new("spot").description("Returns the spot.").param("s", "Spot").returns("Spot").handler(ok))
+        .method(Method::new("nothing").description("Returns nothing.").param("tags", "[string]").param_def(note).handler(ok))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_macro_defined_and_a_builder_defined_service_describe_themselves_alike() {
+    let by_macro = Calc.into_service().unwrap();
+    let by_builder = calc_by_builder();
+    assert_eq!(by_macro.methods(), by_builder.methods());
+    assert_eq!(by_macro.types(), by_builder.types());
+    assert_eq!(jsonws::metadata::json(&by_macro), jsonws::metadata::json(&by_builder));
+    assert_eq!(jsonws::metadata::openrpc(&by_macro), jsonws::metadata::openrpc(&by_builder));
+}
+
+#[tokio::test]
+async fn the_macro_service_binds_like_the_builder() {
+    let served = serve(Registry::new().service(Calc.into_service().unwrap())).await;
+    let url = format!("{}/calc/1", served.base);
+    let call = |body: Value| {
+        let url = url.clone();
+        async move {
+            let (_, text) = post(&url, body.to_string().into_bytes(), "application/json").await;
+            serde_json::from_str::<Value>(&text).unwrap()
+        }
+    };
+    let reply = call(json!({"jsonrpc": "2.0", "method": "math.pow", "params": {"base": 3}, "id": 1})).await;
+    assert_eq!(reply["result"], 9.0);
+    let reply = call(json!({"jsonrpc": "2.0", "method": "spot", "params": [{"x": 1.7, "y": 2}], "id": 2})).await;
+    assert_eq!(reply["result"], json!({"x": 1, "y": 2, "label": "pt"}));
+    let reply = call(json!({"jsonrpc": "2.0", "method": "sum", "params": [1, "2"], "id": 3})).await;
+    assert_eq!(reply["error"]["data"], json!({"param": "b", "expected": "int", "got": "string \"2\""}));
+    let reply = call(json!({"jsonrpc": "2.0", "method": "nothing", "params": [["a"]], "id": 4})).await;
+    assert_eq!(reply["result"], Value::Null);
+}
