@@ -65,7 +65,8 @@ pub(crate) struct Demo {
 impl Demo {
     /// Adds two integers.
     async fn sum(&self, a: i64, b: i64) -> Result<i64, ErrorObject> {
-        a.checked_add(b).ok_or_else(|| ErrorObject::invalid_params("a + b does not fit in a 64-bit integer"))
+        a.checked_add(b)
+            .ok_or_else(|| ErrorObject::invalid_params("a + b does not fit in a 64-bit integer"))
     }
 
     /// Returns its argument unchanged.
@@ -75,12 +76,17 @@ impl Demo {
 
     /// Always fails, with application error 4000 and data: what a handler's own error looks like.
     async fn fail(&self) -> Result<(), ErrorObject> {
-        Err(ErrorObject::new(4000, "this method always fails").with_data(json!({ "reason": "demonstration", "retry": false })))
+        Err(ErrorObject::new(4000, "this method always fails")
+            .with_data(json!({ "reason": "demonstration", "retry": false })))
     }
 
     /// Raises `base` to the power `exp`.
     #[jsonws(namespace = "math")]
-    async fn pow(&self, base: f64, #[jsonws(default = 2, description = "The exponent.")] exp: i64) -> f64 {
+    async fn pow(
+        &self,
+        base: f64,
+        #[jsonws(default = 2, description = "The exponent.")] exp: i64,
+    ) -> f64 {
         base.powf(exp as f64)
     }
 
@@ -100,7 +106,9 @@ impl Demo {
     #[jsonws(namespace = "types")]
     async fn bytes(&self, n: i64) -> Result<Binary, ErrorObject> {
         if !(0..=MAX_BYTES).contains(&n) {
-            return Err(ErrorObject::invalid_params(format!("n must be between 0 and {MAX_BYTES}")));
+            return Err(ErrorObject::invalid_params(format!(
+                "n must be between 0 and {MAX_BYTES}"
+            )));
         }
         Ok(Binary((0..n).map(|i| (i % 256) as u8).collect()))
     }
@@ -145,10 +153,18 @@ impl Demo {
     #[jsonws(namespace = "chat")]
     async fn send(&self, text: String) -> Result<(), ErrorObject> {
         let service = self.service.get().ok_or_else(ErrorObject::internal)?;
-        service.emit("chat.message", &ChatMessage { text, at: Utc::now() }).map_err(|e| {
-            tracing::error!(error = %e, "chat.send could not emit");
-            ErrorObject::internal()
-        })?;
+        service
+            .emit(
+                "chat.message",
+                &ChatMessage {
+                    text,
+                    at: Utc::now(),
+                },
+            )
+            .map_err(|e| {
+                tracing::error!(error = %e, "chat.send could not emit");
+                ErrorObject::internal()
+            })?;
         Ok(())
     }
 
@@ -171,8 +187,14 @@ pub(crate) fn service() -> Result<Service, BuildError> {
         .register::<Tick>()
         .register::<ChatMessage>()
         .event("tick", Some("Tick"), "Sent every second.")
-        .event("chat.message", Some("ChatMessage"), "Sent when someone calls chat.send.")
-        .define_all(Demo { service: cell.clone() })
+        .event(
+            "chat.message",
+            Some("ChatMessage"),
+            "Sent when someone calls chat.send.",
+        )
+        .define_all(Demo {
+            service: cell.clone(),
+        })
         .build()?;
     let _ = cell.set(service.clone());
     Ok(service)
@@ -186,7 +208,13 @@ pub(crate) fn start_ticking(service: &Service) {
         interval.tick().await;
         for seq in 1.. {
             interval.tick().await;
-            if let Err(e) = service.emit("tick", &Tick { seq, at: Utc::now() }) {
+            if let Err(e) = service.emit(
+                "tick",
+                &Tick {
+                    seq,
+                    at: Utc::now(),
+                },
+            ) {
                 tracing::error!(error = %e, "tick could not emit");
             }
         }

@@ -8,11 +8,18 @@ use futures_util::StreamExt;
 use jsonws::client::{ConnectionEvent, Reconnect, WsClient};
 use serde_json::Value;
 
-pub(crate) async fn run(url: &str, events: &[String], count: Option<u64>) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(
+    url: &str,
+    events: &[String],
+    count: Option<u64>,
+) -> anyhow::Result<ExitCode> {
     if !(url.starts_with("ws://") || url.starts_with("wss://")) {
         bail!("events need a WebSocket: the URL must start with ws:// (got `{url}`)");
     }
-    let client = WsClient::builder().reconnect(Reconnect::default()).connect(url).await?;
+    let client = WsClient::builder()
+        .reconnect(Reconnect::default())
+        .connect(url)
+        .await?;
     let mut streams = Vec::new();
     for event in events {
         let subscription = client
@@ -22,7 +29,10 @@ pub(crate) async fn run(url: &str, events: &[String], count: Option<u64>) -> any
         let name = event.clone();
         streams.push(subscription.map(move |data| (name.clone(), data)).boxed());
     }
-    eprintln!("jsonws: listening to {} on {url} (Ctrl-C to stop)", events.join(", "));
+    eprintln!(
+        "jsonws: listening to {} on {url} (Ctrl-C to stop)",
+        events.join(", ")
+    );
     let mut merged = futures_util::stream::select_all(streams);
     let mut connection = client.connection_events();
     let mut seen = 0u64;

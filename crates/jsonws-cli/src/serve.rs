@@ -19,7 +19,10 @@ pub(crate) async fn run(addr: &str) -> anyhow::Result<()> {
     let app = axum::Router::new().nest(ROOT, registry.router());
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "jsonws: serving demo 1.0.0 at http://{bound}{ROOT}/demo/1.0.0 (HTTP POST and WebSocket)")?;
+        writeln!(
+            out,
+            "jsonws: serving demo 1.0.0 at http://{bound}{ROOT}/demo/1.0.0 (HTTP POST and WebSocket)"
+        )?;
         out.flush()?;
     }
     let stopper = registry.clone();
@@ -29,5 +32,7 @@ pub(crate) async fn run(addr: &str) -> anyhow::Result<()> {
             stopper.shutdown().await;
         }
     });
-    jsonws::server::serve(listener, app, registry.shutdown_signal()).await.context("serving HTTP")
+    jsonws::server::serve(listener, app, registry.shutdown_signal())
+        .await
+        .context("serving HTTP")
 }

@@ -319,7 +319,11 @@ fn finish(mut child: Child) -> String {
         match child.try_wait().expect("waiting for listen") {
             Some(status) => {
                 let mut out = String::new();
-                let _ = child.stdout.take().expect("stdout is piped").read_to_string(&mut out);
+                let _ = child
+                    .stdout
+                    .take()
+                    .expect("stdout is piped")
+                    .read_to_string(&mut out);
                 assert!(status.success(), "listen exited with {status}: {out}");
                 return out;
             }
@@ -336,13 +340,23 @@ fn finish(mut child: Child) -> String {
 fn a_chat_in_two_terminals() {
     let demo = Demo::start();
     let listener = listen(&demo.ws_url(), &["chat.message"], 1);
-    jsonws(&["call", demo.http_url(), "chat.send", r#"["hello there"]"#], "").expect_exit(0);
+    jsonws(
+        &["call", demo.http_url(), "chat.send", r#"["hello there"]"#],
+        "",
+    )
+    .expect_exit(0);
     let out = finish(listener);
-    let (event, data) = out.trim().split_once(' ').expect("`event data` on one line");
+    let (event, data) = out
+        .trim()
+        .split_once(' ')
+        .expect("`event data` on one line");
     assert_eq!(event, "chat.message");
     let data: serde_json::Value = serde_json::from_str(data).expect("the data is JSON");
     assert_eq!(data["text"], "hello there");
-    assert!(data["at"].as_str().is_some_and(|at| at.ends_with('Z')), "{data}");
+    assert!(
+        data["at"].as_str().is_some_and(|at| at.ends_with('Z')),
+        "{data}"
+    );
 }
 
 #[test]
@@ -353,7 +367,9 @@ fn listen_prints_ticks() {
         .lines()
         .map(|line| {
             let data = line.strip_prefix("tick ").expect("a tick line");
-            serde_json::from_str::<serde_json::Value>(data).expect("JSON")["seq"].as_i64().expect("seq")
+            serde_json::from_str::<serde_json::Value>(data).expect("JSON")["seq"]
+                .as_i64()
+                .expect("seq")
         })
         .collect();
     assert_eq!(seqs.len(), 2, "{out}");

@@ -2,7 +2,10 @@
 // and Node's global fetch — gets exactly what DESIGN §2 promises from `jsonws serve`: positional
 // and named calls, ids echoed byte for byte, a batch answered by one array in one frame, a
 // server -> client request (`ask` calls `confirm` on us) with a result and with an error, a parse
-// error that leaves the connection usable, and HTTP POST (200 / 204 / batch array).
+// error that leaves the connection usable, and HTTP POST (200 / 204 / batch array); then the
+// typed params of DESIGN §3 (defaults, enums by value, structs with defaulted fields, -32602 with
+// data, rpc.discover) and the events of §2 (rpc.on / rpc.off, chat.message sent from another
+// connection and over HTTP, an unknown event name refused whole, tick).
 //
 // Usage: node interop.mjs http://127.0.0.1:PORT/api/demo/1.0.0   (exit 0 = all checks passed)
 import assert from 'node:assert/strict';
@@ -17,8 +20,8 @@ const wsUrl = httpUrl.replace(/^http/, 'ws');
 const FRAME_WAIT_MS = 5000;
 let step = 'start';
 
-// Every wait is bounded: the whole script gives up after 10 s whatever it is waiting for.
-const overall = setTimeout(() => fail(new Error('overall 10 s timeout')), 10000);
+// Every wait is bounded: the whole script gives up after 15 s whatever it is waiting for.
+const overall = setTimeout(() => fail(new Error('overall 15 s timeout')), 15000);
 
 function fail(err) {
   console.error(`interop node: FAIL in step "${step}": ${err && err.stack ? err.stack : err}`);
@@ -147,6 +150,127 @@ async function main() {
     { jsonrpc: '2.0', result: 3, id: 10 },
     { jsonrpc: '2.0', result: 'e', id: 11 },
   ]);
+
+  await typedParams();
+  await events(post);
+}
+
+/** Expects `reply` to be a -32602 error and returns its data. */
+function invalidParams(reply, raw) {
+  assert.ok(reply.error, `expected an error reply: ${raw}`);
+  assert.equal(reply.error.code, -32602, raw);
+  return reply.error.data;
+}
+
+/** DESIGN §3: params converted by their declared types, over WebSocket. */
+async function typedParams() {
+  const conn = await Conn.open(wsUrl);
+
+  step = '6. math.pow: a left-out defaulted param takes its default, named params bind by name';
+  assert.deepEqual((await conn.call('math.pow', [3], 'pow-default'))[0], { jsonrpc: '2.0', result: 9, id: 'pow-default' });
+  assert.deepEqual((await conn.call('math.pow', { base: 2, exp: 10 }, 'pow-named'))[0],
+    { jsonrpc: '2.0', result: 1024, id: 'pow-named' });
+
+  step = '6. types.color: an enum member sent by value comes back by name';
+  assert.deepEqual((await conn.call('types.color', [2], 'color'))[0], { jsonrpc: '2.0', result: 'Blue', id: 'color' });
+
+  step = '6. types.point: int fields truncate toward zero, a left-out field takes its default';
+  assert.deepEqual((await conn.call('types.point', [{ x: 1.9, y: 2 }], 'point'))[0],
+    { jsonrpc: '2.0', result: { x: 1, y: 2, label: 'pt' }, id: 'point' });
+
+  step = '6. sum with a string for an int: -32602 whose data names the param';
+  const [sumReply, sumRaw] = await conn.call('sum', [1, '2'], 'sum-bad');
+  const data = invalidParams(sumReply, sumRaw);
+  assert.deepEqual(Object.keys(data).sort(), ['expected', 'got', 'param'], sumRaw);
+  assert.equal(data.param, 'b', sumRaw);
+  assert.equal(data.expected, 'int', sumRaw);
+  assert.ok(!('result' in sumReply), `an error reply must not carry a result: ${sumRaw}`);
+
+  step = '6. rpc.discover returns the OpenRPC 1.3 document';
+  const [discover, discoverRaw] = await conn.call('rpc.discover', undefined, 'discover');
+  assert.equal(typeof discover.result?.openrpc, 'string', discoverRaw.slice(0, 200));
+  assert.ok(discover.result.openrpc.startsWith('1.3'), `openrpc is ${discover.result.openrpc}`);
+  assert.equal(discover.result.info.title, 'demo');
+  assert.ok(discover.result.methods.some((m) => m.name === 'math.pow'), 'math.pow is not in rpc.discover');
+  conn.ws.close(1000);
+}
+
+/** DESIGN §2 Events: `listener` subscribes, `sender` (and HTTP POST) calls chat.send. */
+async function events(post) {
+  const listener = await Conn.open(wsUrl);
+  const sender = await Conn.open(wsUrl);
+  const unique = (what) => `${what} from node ${process.pid} ${Date.now()} ${Math.random()}`;
+
+  /** The next frame on `listener` must be exactly one chat.message notification saying `text`. */
+  async function expectChat(text) {
+    const raw = await listener.next(3000);
+    const note = JSON.parse(raw);
+    assert.equal(note.jsonrpc, '2.0', raw);
+    assert.equal(note.method, 'chat.message', `expected the chat.message notification: ${raw}`);
+    assert.ok(!('id' in note), `an event is a notification, without id: ${raw}`);
+    assert.ok(Array.isArray(note.params) && note.params.length === 1, `params must be [data]: ${raw}`);
+    assert.deepEqual(Object.keys(note.params[0]).sort(), ['at', 'text'], raw);
+    assert.equal(note.params[0].text, text, raw);
+    assert.equal(typeof note.params[0].at, 'string', raw);
+    assert.ok(note.params[0].at.endsWith('Z'), `at must be a UTC date ending in Z: ${raw}`);
+    assert.ok(!Number.isNaN(Date.parse(note.params[0].at)), `at is not a date: ${raw}`);
+  }
+
+  step = '7. rpc.on chat.message: the reply lists what is now subscribed';
+  assert.deepEqual((await listener.call('rpc.on', ['chat.message'], 7))[0],
+    { jsonrpc: '2.0', result: ['chat.message'], id: 7 });
+
+  step = '7. chat.send from a second connection reaches the subscriber';
+  const first = unique('hello');
+  assert.deepEqual((await sender.call('chat.send', [first], 'send-1'))[0], { jsonrpc: '2.0', result: null, id: 'send-1' });
+  await expectChat(first);
+  assert.equal(sender.frames.length, 0, `the sender did not subscribe, yet got: ${sender.frames}`);
+
+  step = '7. chat.send over HTTP POST reaches the WebSocket subscriber';
+  const second = unique('posted');
+  const res = await post({ jsonrpc: '2.0', method: 'chat.send', params: { text: second }, id: 'send-http' });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { jsonrpc: '2.0', result: null, id: 'send-http' });
+  await expectChat(second);
+
+  step = '7. rpc.off chat.message: nothing more arrives';
+  assert.deepEqual((await listener.call('rpc.off', ['chat.message'], 8))[0],
+    { jsonrpc: '2.0', result: ['chat.message'], id: 8 });
+  assert.deepEqual((await sender.call('chat.send', [unique('unheard')], 'send-2'))[0],
+    { jsonrpc: '2.0', result: null, id: 'send-2' });
+  // chat.send has queued its event on every subscriber before replying, so a notification for
+  // the listener would come before the reply to this later call: the next frame must be it.
+  const [afterOff, afterOffRaw] = await listener.call('sum', [20, 22], 'sentinel-off');
+  assert.equal(afterOff.result, 42, afterOffRaw);
+  assert.equal(listener.frames.length, 0, `unexpected frames after rpc.off: ${listener.frames}`);
+
+  step = '7. rpc.on with an unknown event name fails whole with -32602';
+  const [bad, badRaw] = await sender.call('rpc.on', ['tick', 'nope'], 'on-bad');
+  invalidParams(bad, badRaw);
+
+  step = '7. tick: rpc.on, then one tick within 3 s with an integer seq';
+  assert.deepEqual((await listener.call('rpc.on', ['tick'], 9))[0], { jsonrpc: '2.0', result: ['tick'], id: 9 });
+  const ticks = [];
+  for (let i = 0; i < 2; i++) {
+    const raw = await listener.next(3000);
+    const tick = JSON.parse(raw);
+    assert.equal(tick.method, 'tick', `expected a tick notification: ${raw}`);
+    assert.ok(!('id' in tick) && Array.isArray(tick.params) && tick.params.length === 1, raw);
+    assert.ok(Number.isInteger(tick.params[0].seq) && tick.params[0].seq >= 1, `seq must be an integer: ${raw}`);
+    assert.ok(typeof tick.params[0].at === 'string' && tick.params[0].at.endsWith('Z'), raw);
+    ticks.push(tick.params[0].seq);
+  }
+  assert.equal(ticks[1], ticks[0] + 1, `consecutive ticks must count up by one: ${ticks}`);
+
+  step = '7. the refused rpc.on subscribed nothing: no tick reached that connection';
+  // The second tick was emitted after the first had been queued on every subscriber, so had the
+  // refused call subscribed `tick`, a tick would come before the reply to this call.
+  const [afterBad, afterBadRaw] = await sender.call('sum', [1, 1], 'sentinel-bad');
+  assert.equal(afterBad.result, 2, afterBadRaw);
+  assert.equal(sender.frames.length, 0, `unexpected frames after the refused rpc.on: ${sender.frames}`);
+
+  listener.ws.close(1000);
+  sender.ws.close(1000);
 }
 
 /** Calls ask(["Proceed?"]), answers the server's confirm request with `answer`, checks ask's reply. */

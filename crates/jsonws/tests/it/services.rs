@@ -237,7 +237,11 @@ impl Calc {
 
     /// Raises base to exp.
     #[jsonws(namespace = "math")]
-    async fn pow(&self, base: f64, #[jsonws(default = 2, description = "The exponent.")] exp: i64) -> f64 {
+    async fn pow(
+        &self,
+        base: f64,
+        #[jsonws(default = 2, description = "The exponent.")] exp: i64,
+    ) -> f64 {
         base.powf(exp as f64)
     }
 
@@ -269,8 +273,22 @@ fn calc_by_builder() -> Service {
     let ok = |_: Args| async move { Ok::<_, ErrorObject>(Value::Null) };
     Service::builder("calc", "1.0.0")
         .description("A calculator.")
-        .method(Method::new("sum").description("Adds two integers.").param("a", "int").param("b", "int").returns("int").handler(ok))
-        .method(Method::new("math.pow").description("Raises base to exp.").param("base", "number").param_def(exp).returns("number").handler(ok))
+        .method(
+            Method::new("sum")
+                .description("Adds two integers.")
+                .param("a", "int")
+                .param("b", "int")
+                .returns("int")
+                .handler(ok),
+        )
+        .method(
+            Method::new("math.pow")
+                .description("Raises base to exp.")
+                .param("base", "number")
+                .param_def(exp)
+                .returns("number")
+                .handler(ok),
+        )
         .type_def(TypeDef::Struct(StructDef {
             name: "Spot".into(),
             description: "A point, for the macro-and-builder comparison.".into(),
@@ -280,8 +298,20 @@ fn calc_by_builder() -> Service {
                 field("label", "string", Some(json!("pt")), "Shown next to it."),
             ],
         }))
-        .method(Method::new("spot").description("Returns the spot.").param("s", "Spot").returns("Spot").handler(ok))
-        .method(Method::new("nothing").description("Returns nothing.").param("tags", "[string]").param_def(note).handler(ok))
+        .method(
+            Method::new("spot")
+                .description("Returns the spot.")
+                .param("s", "Spot")
+                .returns("Spot")
+                .handler(ok),
+        )
+        .method(
+            Method::new("nothing")
+                .description("Returns nothing.")
+                .param("tags", "[string]")
+                .param_def(note)
+                .handler(ok),
+        )
         .build()
         .unwrap()
 }
@@ -292,8 +322,14 @@ fn a_macro_defined_and_a_builder_defined_service_describe_themselves_alike() {
     let by_builder = calc_by_builder();
     assert_eq!(by_macro.methods(), by_builder.methods());
     assert_eq!(by_macro.types(), by_builder.types());
-    assert_eq!(jsonws::metadata::json(&by_macro), jsonws::metadata::json(&by_builder));
-    assert_eq!(jsonws::metadata::openrpc(&by_macro), jsonws::metadata::openrpc(&by_builder));
+    assert_eq!(
+        jsonws::metadata::json(&by_macro),
+        jsonws::metadata::json(&by_builder)
+    );
+    assert_eq!(
+        jsonws::metadata::openrpc(&by_macro),
+        jsonws::metadata::openrpc(&by_builder)
+    );
 }
 
 #[tokio::test]
@@ -307,12 +343,19 @@ async fn the_macro_service_binds_like_the_builder() {
             serde_json::from_str::<Value>(&text).unwrap()
         }
     };
-    let reply = call(json!({"jsonrpc": "2.0", "method": "math.pow", "params": {"base": 3}, "id": 1})).await;
+    let reply =
+        call(json!({"jsonrpc": "2.0", "method": "math.pow", "params": {"base": 3}, "id": 1})).await;
     assert_eq!(reply["result"], 9.0);
-    let reply = call(json!({"jsonrpc": "2.0", "method": "spot", "params": [{"x": 1.7, "y": 2}], "id": 2})).await;
+    let reply =
+        call(json!({"jsonrpc": "2.0", "method": "spot", "params": [{"x": 1.7, "y": 2}], "id": 2}))
+            .await;
     assert_eq!(reply["result"], json!({"x": 1, "y": 2, "label": "pt"}));
     let reply = call(json!({"jsonrpc": "2.0", "method": "sum", "params": [1, "2"], "id": 3})).await;
-    assert_eq!(reply["error"]["data"], json!({"param": "b", "expected": "int", "got": "string \"2\""}));
-    let reply = call(json!({"jsonrpc": "2.0", "method": "nothing", "params": [["a"]], "id": 4})).await;
+    assert_eq!(
+        reply["error"]["data"],
+        json!({"param": "b", "expected": "int", "got": "string \"2\""})
+    );
+    let reply =
+        call(json!({"jsonrpc": "2.0", "method": "nothing", "params": [["a"]], "id": 4})).await;
     assert_eq!(reply["result"], Value::Null);
 }
