@@ -2,15 +2,17 @@
 
 use std::net::SocketAddr;
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, OriginalUri, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::Server;
+use crate::Peer;
 use crate::handler::{ConnectionId, Context, Transport};
 use crate::peer::dispatch::{Dispatch, Dispatcher, error_frame};
-use crate::protocol::{self, ErrorObject, Id, code};
+use crate::protocol::{self, ErrorObject, Id, Incoming, code};
 
 pub(super) async fn post(State(server): State<Server>, request: Request) -> Response {
     handle(&server, request).await
@@ -26,18 +28,39 @@ pub(super) async fn handle(server: &Server, request: Request) -> Response {
             .into_response();
     }
     let (parts, body) = request.into_parts();
-    let limit = server.config.max_message_size;
-    let bytes = match to_bytes(body, limit).await {
+    let bytes = match read_body(server, body).await {
         Ok(bytes) => bytes,
-        Err(_) => {
-            let error = ErrorObject::server(code::LIMIT_EXCEEDED, "Request too large")
-                .with_data(format!("the body is over the limit of {limit} bytes"));
-            return json(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                error_frame(&Id::null(), &error),
-            );
-        }
+        Err(response) => return response,
     };
+    let context = request_context(parts, None);
+    let reply = answer(
+        server,
+        &context,
+        protocol::parse(bytes, &server.config.parse_limits()),
+    )
+    .await;
+    match reply {
+        Some(body) => json(StatusCode::OK, body),
+        None => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+/// Reads a body up to the message size limit; over it, the 413 to answer with.
+pub(super) async fn read_body(server: &Server, body: Body) -> Result<Bytes, Response> {
+    let limit = server.config.max_message_size;
+    to_bytes(body, limit).await.map_err(|_| {
+        let error = ErrorObject::server(code::LIMIT_EXCEEDED, "Request too large")
+            .with_data(format!("the body is over the limit of {limit} bytes"));
+        json(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            error_frame(&Id::null(), &error),
+        )
+    })
+}
+
+/// What a handler may know of the HTTP request that reached it (for a WebSocket: of its
+/// upgrade, and the peer).
+pub(super) fn request_context(parts: Parts, peer: Option<Peer>) -> Context {
     let remote = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -46,28 +69,29 @@ pub(super) async fn handle(server: &Server, request: Request) -> Response {
     let uri = parts
         .extensions
         .get::<OriginalUri>()
-        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
-    let context = Context::new(
-        ConnectionId::next(),
-        Transport::Http,
-        remote,
-        uri,
-        parts.headers,
-        None,
-    );
+        .map_or(parts.uri, |o| o.0.clone());
+    let (id, transport) = match &peer {
+        Some(peer) => (peer.id(), Transport::WebSocket),
+        None => (ConnectionId::next(), Transport::Http),
+    };
+    Context::new(id, transport, remote, uri, parts.headers, peer)
+}
+
+/// Runs the requests of one HTTP body to their reply, if any.
+pub(super) async fn answer(
+    server: &Server,
+    context: &Context,
+    incoming: Incoming,
+) -> Option<Vec<u8>> {
     let dispatcher = Dispatcher {
         methods: &server.methods,
-        context: &context,
+        context,
         pending: None,
         refuse: None,
     };
-    let reply = match dispatcher.dispatch(protocol::parse(bytes, &server.config.parse_limits())) {
+    match dispatcher.dispatch(incoming) {
         Dispatch::Done(reply) => reply,
         Dispatch::Running(fut) => fut.await,
-    };
-    match reply {
-        Some(body) => json(StatusCode::OK, body),
-        None => StatusCode::NO_CONTENT.into_response(),
     }
 }
 

@@ -11,7 +11,6 @@
 //! error the method returned or an internal error, 503 when the server is overloaded or
 //! shutting down.
 
-use axum::body::to_bytes;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -19,8 +18,7 @@ use serde_json::{Map, Value};
 
 use super::Server;
 use super::http::json;
-use crate::handler::{ConnectionId, Context, Transport};
-use crate::peer::dispatch::{Dispatch, Dispatcher, error_frame};
+use crate::peer::dispatch::error_frame;
 use crate::protocol::{
     self, ErrorObject, Id, Incoming, Message, ParseLimits, RawJson, Request as RpcRequest, code,
 };
@@ -49,14 +47,9 @@ pub(super) async fn call(
             .map(|p| &p.ty);
         params.insert(key, query_value(ty, service.types(), values));
     }
-    let limit = server.config.max_message_size;
-    let Ok(bytes) = to_bytes(body, limit).await else {
-        let error = ErrorObject::server(code::LIMIT_EXCEEDED, "Request too large")
-            .with_data(format!("the body is over the limit of {limit} bytes"));
-        return json(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            error_frame(&Id::null(), &error),
-        );
+    let bytes = match super::http::read_body(server, body).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
     };
     if !bytes.iter().all(u8::is_ascii_whitespace) {
         match serde_json::from_slice::<Map<String, Value>>(&bytes) {
@@ -75,33 +68,14 @@ pub(super) async fn call(
             error_frame(&Id::null(), &ErrorObject::internal()),
         );
     };
-    let remote = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0);
-    let uri = parts
-        .extensions
-        .get::<axum::extract::OriginalUri>()
-        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
-    let context = Context::new(
-        ConnectionId::next(),
-        Transport::Http,
-        remote,
-        uri,
-        parts.headers,
-        None,
-    );
-    let dispatcher = Dispatcher {
-        methods: &server.methods,
-        context: &context,
-        pending: None,
-        refuse: None,
-    };
+    let context = super::http::request_context(parts, None);
     let request = RpcRequest::new(Some(Id::null()), method, Some(raw));
-    let reply = match dispatcher.dispatch(Incoming::Single(Message::Request(request))) {
-        Dispatch::Done(reply) => reply,
-        Dispatch::Running(fut) => fut.await,
-    };
+    let reply = super::http::answer(
+        server,
+        &context,
+        Incoming::Single(Message::Request(request)),
+    )
+    .await;
     let Some(reply) = reply else {
         return json(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,10 +1,9 @@
 //! The WebSocket upgrade: checks, limits, then a peer per connection.
 
-use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, OriginalUri, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
@@ -14,7 +13,6 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
 use super::Server;
-use crate::handler::{Context, Transport};
 use crate::peer::{self, open};
 
 pub(super) async fn get(State(server): State<Server>, request: Request) -> Response {
@@ -73,15 +71,6 @@ pub(super) async fn upgrade(server: Server, mut request: Request) -> Response {
             .into_response();
     };
     let (parts, _body) = request.into_parts();
-    let remote = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    // Nesting strips the mount prefix from `uri`; handlers see the URI the client sent.
-    let uri = parts
-        .extensions
-        .get::<OriginalUri>()
-        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
     let tasks = server.state.tasks.clone();
     tasks.spawn(async move {
         let _slot = slot;
@@ -104,14 +93,7 @@ pub(super) async fn upgrade(server: Server, mut request: Request) -> Response {
             Some(server.state.shutdown.clone()),
         );
         let (_peer, task) = open(socket, setup, |peer| {
-            Context::new(
-                peer.id(),
-                Transport::WebSocket,
-                remote,
-                uri,
-                parts.headers,
-                Some(peer),
-            )
+            super::http::request_context(parts, Some(peer))
         });
         task.await;
     });
