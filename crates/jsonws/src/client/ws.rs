@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::reconnect::Reconnect;
 use super::subscription::{Subscribers, Subscription};
-use crate::handler::{Call, Context, Handler, IntoReply, Reply, handler_fn};
+use crate::handler::{Call, Context, Handler, IntoReply, Reply, Transport, handler_fn};
 use crate::peer::{self, Batch, CallError, CloseReason, Peer, open};
 use crate::protocol::{ErrorObject, RawJson};
 use crate::{Config, Methods};
@@ -215,7 +215,7 @@ async fn dial(
         })?;
     let setup = peer::connection_setup(methods, config, None);
     let (peer, task) = open(socket, setup, |peer| {
-        Context::detached(peer.id(), Some(peer))
+        Context::detached(peer.id(), Transport::WebSocket, Some(peer))
     });
     tokio::spawn(task);
     Ok(peer)

@@ -32,6 +32,8 @@ pub enum Transport {
     Http,
     /// A WebSocket connection: a symmetric peer.
     WebSocket,
+    /// A call from inside the process ([`Service::call`](crate::Service::call)).
+    InProcess,
 }
 
 /// What a handler may know about the connection a request came from: its id, the remote
@@ -70,16 +72,10 @@ impl Context {
         }))
     }
 
-    /// A context for a connection that did not come from an HTTP request (a client's own).
-    pub(crate) fn detached(id: ConnectionId, peer: Option<Peer>) -> Self {
-        Context::new(
-            id,
-            Transport::WebSocket,
-            None,
-            Uri::default(),
-            HeaderMap::new(),
-            peer,
-        )
+    /// A context for a connection that did not come from an HTTP request: a client's own
+    /// connection, or an in-process call.
+    pub(crate) fn detached(id: ConnectionId, transport: Transport, peer: Option<Peer>) -> Self {
+        Context::new(id, transport, None, Uri::default(), HeaderMap::new(), peer)
     }
 
     /// The connection's id (each HTTP request is a connection of its own).

@@ -229,6 +229,64 @@ impl Service {
         Ok(self.inner.hub.deliver(event, Frame::from(frame), filter))
     }
 
+    /// Calls one of the service's own methods in-process, with the same binding and
+    /// conversion as a call from outside, and returns its result as JSON. Handlers that call
+    /// their own service keep a clone of it (see the demo's `chat.send`).
+    ///
+    /// ```
+    /// use jsonws::service::{Args, Method, Service};
+    /// use jsonws::ErrorObject;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let service = Service::builder("calc", "1.0.0")
+    ///     .method(Method::new("double").param("n", "int").returns("int").handler(|args: Args| async move {
+    ///         Ok::<_, ErrorObject>(args.get::<i64>("n")? * 2)
+    ///     }))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(service.call("double", [21.5]).await.unwrap(), 42);
+    /// assert_eq!(service.call("double", ["x"]).await.unwrap_err().code, -32602);
+    /// # });
+    /// ```
+    pub async fn call(
+        &self,
+        method: &str,
+        params: impl serde::Serialize,
+    ) -> Result<Value, crate::ErrorObject> {
+        use crate::protocol::{Id, Incoming, Message, ParseLimits, Request, parse};
+        let params = crate::peer::encode_params(method, &params)
+            .map_err(|e| crate::ErrorObject::invalid_params(e))?;
+        let request = Request::new(Some(Id::from(0u64)), method, params);
+        let context = Context::detached(
+            crate::handler::ConnectionId::next(),
+            crate::handler::Transport::InProcess,
+            None,
+        );
+        let dispatcher = crate::peer::dispatch::Dispatcher {
+            methods: &self.inner.handlers,
+            context: &context,
+            pending: None,
+            refuse: None,
+        };
+        let reply = match dispatcher.dispatch(Incoming::Single(Message::Request(request))) {
+            crate::peer::dispatch::Dispatch::Done(reply) => reply,
+            crate::peer::dispatch::Dispatch::Running(fut) => fut.await,
+        };
+        let limits = ParseLimits {
+            max_batch: 1,
+            max_depth: usize::MAX,
+        };
+        match reply.map(|bytes| parse(bytes.into(), &limits)) {
+            Some(Incoming::Single(Message::Response(response))) => {
+                response.outcome.and_then(|raw| {
+                    raw.deserialize()
+                        .map_err(|_| crate::ErrorObject::internal())
+                })
+            }
+            _ => Err(crate::ErrorObject::internal()),
+        }
+    }
+
     /// How many connections are subscribed to `event`.
     pub fn subscriber_count(&self, event: &str) -> usize {
         self.inner.hub.subscriber_count(event)
