@@ -101,16 +101,21 @@ async fn read_loop<St>(
     let limits = setup.config.parse_limits();
     let mut in_flight = FuturesUnordered::<InFlight>::new();
     let shutdown = setup.shutdown.clone().unwrap_or_default();
-    let mut drain_until: Option<Instant> = None;
+    let mut draining = false;
+    // Made once, not per message: each `cancelled()` takes the token's lock to register, and
+    // a timer is not free either.
+    let closed = shared.closed.cancelled();
+    let shutdown = shutdown.cancelled();
+    let drain_deadline = tokio::time::sleep(Duration::from_secs(86_400));
+    tokio::pin!(closed, shutdown, drain_deadline);
     loop {
-        if drain_until.is_some() && in_flight.is_empty() {
+        if draining && in_flight.is_empty() {
             shared.close_with(1001, "server shutting down".into());
             return;
         }
-        let deadline = drain_until.unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400));
         tokio::select! {
             biased;
-            () = shared.closed.cancelled() => return,
+            () = &mut closed => return,
             Some(reply) = in_flight.next(), if !in_flight.is_empty() => {
                 if let Some(frame) = reply {
                     if send(shared, frame).await.is_err() {
@@ -118,10 +123,11 @@ async fn read_loop<St>(
                     }
                 }
             }
-            () = shutdown.cancelled(), if drain_until.is_none() => {
-                drain_until = Some(Instant::now() + setup.config.shutdown_grace);
+            () = &mut shutdown, if !draining => {
+                draining = true;
+                drain_deadline.as_mut().reset(Instant::now() + setup.config.shutdown_grace);
             }
-            () = tokio::time::sleep_until(deadline), if drain_until.is_some() => {
+            () = &mut drain_deadline, if draining => {
                 shared.close_with(1001, "server shutting down".into());
                 return;
             }
@@ -146,7 +152,7 @@ async fn read_loop<St>(
                         return;
                     }
                 };
-                let refuse = if drain_until.is_some() {
+                let refuse = if draining {
                     Some(ErrorObject::server(code::SHUTTING_DOWN, "Server shutting down"))
                 } else if in_flight.len() >= setup.config.max_in_flight {
                     Some(overloaded(setup.config.max_in_flight))
@@ -209,10 +215,12 @@ async fn write_loop<Si>(
     let mut ping =
         tokio::time::interval_at(Instant::now() + config.ping_interval, config.ping_interval);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let closed = shared.closed.cancelled();
+    tokio::pin!(closed);
     loop {
         tokio::select! {
             biased;
-            () = shared.closed.cancelled() => break,
+            () = &mut closed => break,
             n = rx.recv_many(&mut batch, 256) => {
                 if n == 0 {
                     break;
