@@ -16,7 +16,7 @@ pub(crate) async fn run(addr: &str) -> anyhow::Result<()> {
     let demo = crate::demo::service().context("building the demo service")?;
     crate::demo::start_ticking(&demo);
     let registry = Registry::new().service(demo);
-    let app = axum::Router::new().nest(ROOT, registry.router());
+    let app = registry.router_at(ROOT);
     {
         let mut out = std::io::stdout().lock();
         writeln!(

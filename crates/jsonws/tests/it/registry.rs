@@ -28,7 +28,8 @@ pub(crate) struct Served {
 }
 
 pub(crate) async fn serve(registry: Registry) -> Served {
-    let app = axum::Router::new().nest("/api", registry.router());
+    // Merged at its root rather than nested: the events tests nest, so both are exercised.
+    let app = axum::Router::new().merge(registry.router_at("/api"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(jsonws::server::serve(
