@@ -1,13 +1,10 @@
-//! Drives one WebSocket connection: a reader that parses frames and runs handlers, and a
-//! writer that drains the outbound queue, joined in one task.
-//!
-//! Both halves run in the same task (`join!`), so a reply travels from handler to socket
-//! without a cross-thread wake-up, and the writer sends everything queued before it flushes
-//! once: one write per wake-up instead of one per reply.
+//! Drives one WebSocket connection: one loop owns the socket. It reads every frame that is
+//! ready, runs each (handlers that finish on their first poll answer at once), and writes all
+//! the replies that resulted, with whatever other tasks queued, in one flush: a reply goes from
+//! handler to socket without a channel or a second wake-up, and one write per wake-up.
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -57,195 +54,148 @@ where
     S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError>,
     S: Send + Unpin + 'static,
 {
-    let (sink, stream) = socket.split();
-    let clock = Clock {
-        start: Instant::now(),
-        last_seen_ms: AtomicU64::new(0),
-    };
     let shared = peer.shared();
-    tokio::join!(
-        read_loop(stream, shared, &context, &setup, &clock),
-        write_loop(sink, rx, shared, &setup.config, &clock),
-    );
+    drive(socket, rx, shared, &context, &setup).await;
     shared.close_with(1006, "connection lost".into());
     tracing::debug!(connection = %shared.id, reason = ?peer.close_reason(), "connection closed");
 }
 
-/// When something last arrived, for the idle check.
-struct Clock {
-    start: Instant,
-    last_seen_ms: AtomicU64,
-}
+/// Most frames read in one go before the replies they produced are written.
+const READ_BURST: usize = 64;
 
-impl Clock {
-    fn seen(&self) {
-        let ms = self.start.elapsed().as_millis() as u64;
-        self.last_seen_ms.store(ms, Ordering::Relaxed);
-    }
-
-    fn silent_for(&self) -> Duration {
-        let now = self.start.elapsed().as_millis() as u64;
-        Duration::from_millis(now.saturating_sub(self.last_seen_ms.load(Ordering::Relaxed)))
-    }
-}
-
-async fn read_loop<St>(
-    mut stream: St,
+/// One loop owns the socket: it reads every frame that is ready, runs it, and writes all the
+/// replies that resulted (and whatever else was queued) with one flush.
+async fn drive<S>(
+    mut socket: S,
+    mut rx: mpsc::Receiver<Frame>,
     shared: &Shared,
     context: &Context,
     setup: &Setup,
-    clock: &Clock,
 ) where
-    St: Stream<Item = Result<Message, WsError>> + Unpin,
+    S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin,
 {
-    let limits = setup.config.parse_limits();
+    use futures_util::FutureExt;
+    let config = &*setup.config;
+    let limits = config.parse_limits();
     let mut in_flight = FuturesUnordered::<InFlight>::new();
     let shutdown = setup.shutdown.clone().unwrap_or_default();
-    let mut draining = false;
-    // Made once, not per message: each `cancelled()` takes the token's lock to register, and
-    // a timer is not free either.
+    let mut drain_until: Option<Instant> = None;
     let closed = shared.closed.cancelled();
-    let shutdown = shutdown.cancelled();
-    let drain_deadline = tokio::time::sleep(Duration::from_secs(86_400));
-    tokio::pin!(closed, shutdown, drain_deadline);
-    loop {
-        if draining && in_flight.is_empty() {
-            shared.close_with(1001, "server shutting down".into());
-            return;
-        }
-        tokio::select! {
-            biased;
-            () = &mut closed => return,
-            Some(reply) = in_flight.next(), if !in_flight.is_empty() => {
-                if let Some(frame) = reply {
-                    if send(shared, frame).await.is_err() {
-                        return;
-                    }
-                }
-            }
-            () = &mut shutdown, if !draining => {
-                draining = true;
-                drain_deadline.as_mut().reset(Instant::now() + setup.config.shutdown_grace);
-            }
-            () = &mut drain_deadline, if draining => {
-                shared.close_with(1001, "server shutting down".into());
-                return;
-            }
-            frame = stream.next() => {
-                clock.seen();
-                let bytes: Bytes = match frame {
-                    Some(Ok(Message::Text(text))) => text.into(),
-                    Some(Ok(Message::Binary(bytes))) => bytes,
-                    Some(Ok(Message::Close(frame))) => {
-                        let (code, why) = frame.map_or((1005, String::new()), |f| (f.code.into(), f.reason.to_string()));
-                        shared.close_with(code, format!("closed by the other side: {why}"));
-                        return;
-                    }
-                    Some(Ok(_)) => continue,
-                    Some(Err(e)) => {
-                        let (code, reason) = describe(&e);
-                        shared.close_with(code, reason);
-                        return;
-                    }
-                    None => {
-                        shared.close_with(1006, "connection lost".into());
-                        return;
-                    }
-                };
-                let refuse = if draining {
-                    Some(ErrorObject::server(code::SHUTTING_DOWN, "Server shutting down"))
-                } else if in_flight.len() >= setup.config.max_in_flight {
-                    Some(overloaded(setup.config.max_in_flight))
-                } else {
-                    None
-                };
-                let dispatcher = Dispatcher {
-                    methods: &setup.methods,
-                    context,
-                    pending: Some(&shared.pending),
-                    refuse,
-                };
-                match dispatcher.dispatch(protocol::parse(bytes, &limits)) {
-                    Dispatch::Done(Some(frame)) => {
-                        if send(shared, frame).await.is_err() {
-                            return;
-                        }
-                    }
-                    Dispatch::Done(None) => {}
-                    Dispatch::Running(fut) => in_flight.push(fut),
-                }
-            }
-        }
-    }
-}
-
-/// Queues a reply, waiting for room: a client that does not read its replies stops being read.
-async fn send(shared: &Shared, frame: Vec<u8>) -> Result<(), ()> {
-    let text = String::from_utf8(frame).map_err(|_| ())?;
-    shared
-        .outbound
-        .send(Frame::from(text))
-        .await
-        .map_err(|_| ())
-}
-
-fn describe(e: &WsError) -> (u16, String) {
-    match e {
-        WsError::Capacity(CapacityError::MessageTooLong { size, max_size }) => (
-            1009,
-            format!("message of {size} bytes is over the limit of {max_size} bytes"),
-        ),
-        WsError::Capacity(e) => (1009, format!("message too big: {e}")),
-        WsError::Utf8(_) => (1007, "a text message was not valid UTF-8".into()),
-        WsError::Protocol(e) => (1002, format!("WebSocket protocol error: {e}")),
-        e => (1006, format!("connection lost: {e}")),
-    }
-}
-
-async fn write_loop<Si>(
-    mut sink: Si,
-    mut rx: mpsc::Receiver<Frame>,
-    shared: &Shared,
-    config: &Config,
-    clock: &Clock,
-) where
-    Si: Sink<Message, Error = WsError> + Unpin,
-{
-    let mut batch = Vec::with_capacity(32);
+    let shutting_down = shutdown.cancelled();
+    let drain_timer = tokio::time::sleep(Duration::from_secs(86_400));
     let mut ping =
         tokio::time::interval_at(Instant::now() + config.ping_interval, config.ping_interval);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let closed = shared.closed.cancelled();
-    tokio::pin!(closed);
+    let mut last_seen = Instant::now();
+    let mut out: Vec<Frame> = Vec::with_capacity(32);
+    tokio::pin!(closed, shutting_down, drain_timer);
     loop {
+        if drain_until.is_some() && in_flight.is_empty() {
+            shared.close_with(1001, "server shutting down".into());
+            break;
+        }
         tokio::select! {
             biased;
             () = &mut closed => break,
-            n = rx.recv_many(&mut batch, 256) => {
+            Some(reply) = in_flight.next(), if !in_flight.is_empty() => {
+                out.extend(reply.and_then(to_frame));
+                while let Some(Some(reply)) = in_flight.next().now_or_never() {
+                    out.extend(reply.and_then(to_frame));
+                }
+            }
+            n = rx.recv_many(&mut out, 256) => {
                 if n == 0 {
                     break;
                 }
-                let write = async {
-                    for frame in batch.drain(..) {
-                        sink.feed(Message::Text(frame)).await?;
-                    }
-                    sink.flush().await
-                };
-                if let Err(reason) = bounded(config.write_timeout, write).await {
-                    shared.close_with(1008, reason);
-                    break;
-                }
+            }
+            () = &mut shutting_down, if drain_until.is_none() => {
+                let until = Instant::now() + config.shutdown_grace;
+                drain_until = Some(until);
+                drain_timer.as_mut().reset(until);
+            }
+            () = &mut drain_timer, if drain_until.is_some() => {
+                shared.close_with(1001, "server shutting down".into());
+                break;
             }
             _ = ping.tick() => {
-                let silent = clock.silent_for();
+                let silent = last_seen.elapsed();
                 if silent >= config.idle_timeout {
                     shared.close_with(1001, format!("no message or pong for {}s", silent.as_secs()));
                     break;
                 }
-                if let Err(reason) = bounded(config.write_timeout, sink.send(Message::Ping(Bytes::new()))).await {
+                if let Err(reason) = bounded(config.write_timeout, socket.send(Message::Ping(Bytes::new()))).await {
                     shared.close_with(1008, reason);
                     break;
                 }
+            }
+            frame = socket.next() => {
+                last_seen = Instant::now();
+                let mut frame = frame;
+                let mut stop = false;
+                for _ in 0..READ_BURST {
+                    let bytes: Option<Bytes> = match frame {
+                        Some(Ok(Message::Text(text))) => Some(text.into()),
+                        Some(Ok(Message::Binary(bytes))) => Some(bytes),
+                        Some(Ok(Message::Close(frame))) => {
+                            let (code, why) = frame.map_or((1005, String::new()), |f| (f.code.into(), f.reason.to_string()));
+                            shared.close_with(code, format!("closed by the other side: {why}"));
+                            stop = true;
+                            break;
+                        }
+                        // Pings, pongs: proof of life, nothing to answer (tungstenite pongs).
+                        Some(Ok(_)) => None,
+                        Some(Err(e)) => {
+                            let (code, reason) = describe(&e);
+                            shared.close_with(code, reason);
+                            stop = true;
+                            break;
+                        }
+                        None => {
+                            shared.close_with(1006, "connection lost".into());
+                            stop = true;
+                            break;
+                        }
+                    };
+                    if let Some(bytes) = bytes {
+                        let refuse = if drain_until.is_some() {
+                            Some(ErrorObject::server(code::SHUTTING_DOWN, "Server shutting down"))
+                        } else if in_flight.len() >= config.max_in_flight {
+                            Some(overloaded(config.max_in_flight))
+                        } else {
+                            None
+                        };
+                        let dispatcher = Dispatcher {
+                            methods: &setup.methods,
+                            context,
+                            pending: Some(&shared.pending),
+                            refuse,
+                        };
+                        match dispatcher.dispatch(protocol::parse(bytes, &limits)) {
+                            Dispatch::Done(Some(reply)) => out.extend(to_frame(reply)),
+                            Dispatch::Done(None) => {}
+                            Dispatch::Running(fut) => in_flight.push(fut),
+                        }
+                    }
+                    match socket.next().now_or_never() {
+                        Some(next) => frame = next,
+                        None => break,
+                    }
+                }
+                if stop {
+                    break;
+                }
+            }
+        }
+        if !out.is_empty() {
+            let write = async {
+                for frame in out.drain(..) {
+                    socket.feed(Message::Text(frame)).await?;
+                }
+                socket.flush().await
+            };
+            if let Err(reason) = bounded(config.write_timeout, write).await {
+                shared.close_with(1008, reason);
+                break;
             }
         }
     }
@@ -254,17 +204,18 @@ async fn write_loop<Si>(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
-    // A normal or going-away close still delivers what was queued before it: the replies to
-    // the calls that finished during a graceful shutdown.
     if close
         .as_ref()
         .is_some_and(|c| c.code == 1000 || c.code == 1001)
     {
         let flush = async {
-            while let Ok(frame) = rx.try_recv() {
-                sink.feed(Message::Text(frame)).await?;
+            for frame in out.drain(..) {
+                socket.feed(Message::Text(frame)).await?;
             }
-            sink.flush().await
+            while let Ok(frame) = rx.try_recv() {
+                socket.feed(Message::Text(frame)).await?;
+            }
+            socket.flush().await
         };
         let _ = bounded(config.write_timeout, flush).await;
     }
@@ -279,11 +230,28 @@ async fn write_loop<Si>(
         };
         let _ = tokio::time::timeout(
             Duration::from_secs(1),
-            sink.send(Message::Close(Some(frame))),
+            socket.send(Message::Close(Some(frame))),
         )
         .await;
     }
-    let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
+    let _ = tokio::time::timeout(Duration::from_secs(1), socket.close()).await;
+}
+
+fn to_frame(reply: Vec<u8>) -> Option<Frame> {
+    String::from_utf8(reply).ok().map(Frame::from)
+}
+
+fn describe(e: &WsError) -> (u16, String) {
+    match e {
+        WsError::Capacity(CapacityError::MessageTooLong { size, max_size }) => (
+            1009,
+            format!("message of {size} bytes is over the limit of {max_size} bytes"),
+        ),
+        WsError::Capacity(e) => (1009, format!("message too big: {e}")),
+        WsError::Utf8(_) => (1007, "a text message was not valid UTF-8".into()),
+        WsError::Protocol(e) => (1002, format!("WebSocket protocol error: {e}")),
+        e => (1006, format!("connection lost: {e}")),
+    }
 }
 
 /// Runs a socket write, failing with a reason when it errors or stalls past `limit`.

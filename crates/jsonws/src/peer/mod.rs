@@ -30,7 +30,8 @@
 //!
 //! The outbound queue holds [`Config::outbound_queue`](crate::Config::outbound_queue) messages.
 //! [`Peer::call`] and [`Peer::notify`] wait for room, so a fast producer slows to the consumer's
-//! pace; a write that stalls longer than
+//! pace. One loop owns the socket and reads nothing while a write is blocked, so a client that
+//! stops reading its replies stops being read; a write that stalls longer than
 //! [`Config::write_timeout`](crate::Config::write_timeout) drops the connection as too slow.
 //! Senders that cannot wait (event fan-out) disconnect a consumer whose queue is full, with a
 //! close reason saying so, instead of buffering without bound.

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, OriginalUri, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::Server;
@@ -79,8 +79,9 @@ pub(super) fn request_context(parts: Parts, peer: Option<Peer>) -> Context {
                 .headers
                 .iter()
                 .filter_map(|(name, value)| {
-                    let name = HeaderName::from_bytes(name.as_str().as_bytes()).ok()?;
-                    Some((name, HeaderValue::from_bytes(value.as_bytes()).ok()?))
+                    let mut copy = HeaderValue::from_bytes(value.as_bytes()).ok()?;
+                    copy.set_sensitive(value.is_sensitive());
+                    Some((name.clone(), copy))
                 })
                 .collect();
             let uri = uri.to_string().parse().unwrap_or(uri);

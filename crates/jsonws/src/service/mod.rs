@@ -255,7 +255,7 @@ impl Service {
     ) -> Result<Value, crate::ErrorObject> {
         use crate::protocol::{Id, Incoming, Message, ParseLimits, Request, parse};
         let params = crate::peer::encode_params(method, &params)
-            .map_err(|e| crate::ErrorObject::invalid_params(e))?;
+            .map_err(crate::ErrorObject::invalid_params)?;
         let request = Request::new(Some(Id::from(0u64)), method, params);
         let context = Context::detached(
             crate::handler::ConnectionId::next(),

@@ -54,6 +54,7 @@ async fn each_bad_message_is_answered_and_the_connection_keeps_serving() {
             -32003,
             Value::Null,
         ),
+        ("an empty frame", String::new(), -32700, Value::Null),
         ("null", "null".into(), -32600, Value::Null),
         ("a string", r#""hello""#.into(), -32600, Value::Null),
         (
