@@ -22,7 +22,11 @@ WARMUP=${BENCH_WARMUP:-1}
 IDLE_CONNS=${BENCH_IDLE_CONNS:-1000}
 OUT=${BENCH_OUT:-target/bench}
 BIN=target/release
-IMPLS=(jsonws jsonrpsee)
+# What is compared: jsonws's typed path (a #[jsonws::service] in a Registry) against jsonrpsee
+# by default; BENCH_THEIRS=jsonws-raw compares it with jsonws's untyped `Methods` path instead.
+MINE=${BENCH_MINE:-jsonws}
+THEIRS=${BENCH_THEIRS:-jsonrpsee}
+IMPLS=("$MINE" "$THEIRS")
 
 say() { echo "bench: $*" >&2; }
 
@@ -84,8 +88,14 @@ start_server() {
     exit 1
 }
 
-# The path each server answers on: jsonws is nested at /rpc as an app would, jsonrpsee is at /.
-path_of() { if [ "$1" = jsonws ]; then echo /rpc; else echo /; fi; }
+# The path each server answers on (see bench-server): jsonrpsee answers at /.
+path_of() {
+    case "$1" in
+    jsonws) echo /rpc/bench/1.0.0 ;;
+    jsonws-raw) echo /rpc ;;
+    *) echo / ;;
+    esac
+}
 
 field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
 vm_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
@@ -142,7 +152,7 @@ load_args() {
 
 for round in $(seq "$ROUNDS"); do
     order=("${IMPLS[@]}")
-    [ $((round % 2)) -eq 0 ] && order=(jsonrpsee jsonws)
+    [ $((round % 2)) -eq 0 ] && order=("$THEIRS" "$MINE")
     for scenario in "${SCENARIOS[@]}"; do
         for impl in "${order[@]}"; do
             # shellcheck disable=SC2046 # the arguments are separate words on purpose
@@ -202,11 +212,11 @@ echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | 
 [ "$NOISY" -gt 0 ] &&
     echo "**Noisy: in $NOISY runs other processes used the CPU (see other_cpu_ticks in results.jsonl).**"
 echo
-echo "| scenario | jsonws calls/s | jsonrpsee calls/s | jsonws / jsonrpsee (DESIGN target) | jsonws p50 / p99 | jsonrpsee p50 / p99 | jsonws peak RSS | jsonrpsee peak RSS | cores busy, server / generator: jsonws; jsonrpsee | errors |"
+echo "| scenario | $MINE calls/s | $THEIRS calls/s | $MINE / $THEIRS (DESIGN target) | $MINE p50 / p99 | $THEIRS p50 / p99 | $MINE peak RSS | $THEIRS peak RSS | cores busy, server / generator: $MINE; $THEIRS | errors |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for s in "${SCENARIOS[@]}"; do
-    mine=$(median "$s" jsonws calls_per_sec)
-    theirs=$(median "$s" jsonrpsee calls_per_sec)
+    mine=$(median "$s" "$MINE" calls_per_sec)
+    theirs=$(median "$s" "$THEIRS" calls_per_sec)
     a=$(field "$mine" calls_per_sec)
     b=$(field "$theirs" calls_per_sec)
     t=$(target_of "$s")
@@ -215,28 +225,28 @@ for s in "${SCENARIOS[@]}"; do
     echo "| $s | ${a:-?} | ${b:-?} | $(ratio "$a" "$b") (≥ ${t}×: $verdict) |" \
         "$(us "$(field "$mine" p50_us)") / $(us "$(field "$mine" p99_us)") |" \
         "$(us "$(field "$theirs" p50_us)") / $(us "$(field "$theirs" p99_us)") |" \
-        "$(mib "$(max_of "$s" jsonws peak_rss_kb)") | $(mib "$(max_of "$s" jsonrpsee peak_rss_kb)") |" \
+        "$(mib "$(max_of "$s" "$MINE" peak_rss_kb)") | $(mib "$(max_of "$s" "$THEIRS" peak_rss_kb)") |" \
         "$(field "$mine" server_busy) / $(field "$mine" generator_busy);" \
         "$(field "$theirs" server_busy) / $(field "$theirs" generator_busy) |" \
-        "$(sum_of "$s" jsonws errors) / $(sum_of "$s" jsonrpsee errors) |"
+        "$(sum_of "$s" "$MINE" errors) / $(sum_of "$s" "$THEIRS" errors) |"
 done
 echo
-echo "Every run's calls/s (jsonws; jsonrpsee):"
+echo "Every run's calls/s ($MINE; $THEIRS):"
 echo
 for s in "${SCENARIOS[@]}"; do
-    echo "- $s: $(all_of "$s" jsonws calls_per_sec); $(all_of "$s" jsonrpsee calls_per_sec)"
+    echo "- $s: $(all_of "$s" "$MINE" calls_per_sec); $(all_of "$s" "$THEIRS" calls_per_sec)"
 done
 echo
-mine=$(median idle jsonws bytes_per_conn)
-theirs=$(median idle jsonrpsee bytes_per_conn)
+mine=$(median idle "$MINE" bytes_per_conn)
+theirs=$(median idle "$THEIRS" bytes_per_conn)
 a=$(field "$mine" bytes_per_conn)
 b=$(field "$theirs" bytes_per_conn)
-echo "| $IDLE_CONNS idle WebSocket connections | jsonws | jsonrpsee | jsonws / jsonrpsee (lower is better) |"
+echo "| $IDLE_CONNS idle WebSocket connections | $MINE | $THEIRS | $MINE / $THEIRS (lower is better) |"
 echo "|---|---:|---:|---:|"
 echo "| memory per connection (VmRSS growth / connections) | $(kib "$a") | $(kib "$b") | $(ratio "$a" "$b") |"
-ha=$(max_of idle jsonws peak_rss_kb)
-hb=$(max_of idle jsonrpsee peak_rss_kb)
+ha=$(max_of idle "$MINE" peak_rss_kb)
+hb=$(max_of idle "$THEIRS" peak_rss_kb)
 echo "| server peak RSS | $(mib "$ha") | $(mib "$hb") | $(ratio "$ha" "$hb") |"
-echo "| connections refused or failed | $(sum_of idle jsonws failed) | $(sum_of idle jsonrpsee failed) | |"
+echo "| connections refused or failed | $(sum_of idle "$MINE" failed) | $(sum_of idle "$THEIRS" failed) | |"
 echo
 say "raw results: $OUT/results.jsonl"

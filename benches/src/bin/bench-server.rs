@@ -2,11 +2,12 @@
 //! POST and WebSocket on one port, served by jsonws or by jsonrpsee.
 //!
 //! ```text
-//! bench-server jsonws|jsonrpsee [--addr 127.0.0.1:0]
+//! bench-server jsonws|jsonws-raw|jsonrpsee [--addr 127.0.0.1:0]
 //! ```
 //!
-//! The first line on stdout is the bound address. jsonws answers at `/rpc` (its router nested
-//! there, as an application would), jsonrpsee at `/`. Both run on a multi-thread tokio runtime
+//! The first line on stdout is the bound address. `jsonws` is the typed path (a
+//! `#[jsonws::service]` in a `Registry`) at `/rpc/bench/1.0.0`, `jsonws-raw` the untyped
+//! `Methods` path at `/rpc`, jsonrpsee at `/`. Both run on a multi-thread tokio runtime
 //! with the default worker count; `scripts/bench.sh` pins the process to one core. The process
 //! runs until it is killed (SIGTERM or SIGINT stop it cleanly).
 
@@ -27,7 +28,11 @@ struct Args {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Impl {
+    /// jsonws's typed path: a `#[jsonws::service]` in a `Registry`, at `/rpc/bench/1.0.0`.
     Jsonws,
+    /// jsonws's untyped path: a `Methods` table on a `Server`, at `/rpc`.
+    JsonwsRaw,
+    /// jsonrpsee, at `/`.
     Jsonrpsee,
 }
 
@@ -38,7 +43,8 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async {
         match args.server {
-            Impl::Jsonws => jsonws_server(args.addr).await,
+            Impl::Jsonws => jsonws_typed_server(args.addr).await,
+            Impl::JsonwsRaw => jsonws_server(args.addr).await,
             Impl::Jsonrpsee => jsonrpsee_server(args.addr).await,
         }
     })
@@ -76,7 +82,7 @@ async fn jsonws_server(addr: SocketAddr) -> anyhow::Result<()> {
         Ok::<_, ErrorObject>(a + b)
     });
     let server = Server::new(methods);
-    let app = axum::Router::new().nest("/rpc", server.router());
+    let app = server.router_at("/rpc");
     let listener = tokio::net::TcpListener::bind(addr).await?;
     announce(listener.local_addr()?)?;
     let stopper = server.clone();
@@ -85,6 +91,31 @@ async fn jsonws_server(addr: SocketAddr) -> anyhow::Result<()> {
         stopper.shutdown().await;
     });
     jsonws::server::serve(listener, app, server.shutdown_signal()).await?;
+    Ok(())
+}
+
+/// The typed service: `sum` declared with the macro, params bound and converted by type.
+struct Bench;
+
+#[jsonws::service(name = "bench", version = "1.0.0")]
+impl Bench {
+    /// Adds two integers.
+    async fn sum(&self, a: i64, b: i64) -> i64 {
+        a + b
+    }
+}
+
+async fn jsonws_typed_server(addr: SocketAddr) -> anyhow::Result<()> {
+    let registry = jsonws::server::Registry::new().service(Bench.into_service()?);
+    let app = registry.router_at("/rpc");
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    announce(listener.local_addr()?)?;
+    let stopper = registry.clone();
+    tokio::spawn(async move {
+        terminated().await;
+        stopper.shutdown().await;
+    });
+    jsonws::server::serve(listener, app, registry.shutdown_signal()).await?;
     Ok(())
 }
 
