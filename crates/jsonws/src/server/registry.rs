@@ -153,6 +153,8 @@ impl Registry {
     pub fn router_at(&self, root: &str) -> Router {
         let root = root.trim_end_matches('/');
         let shared = Arc::new(self.clone());
+        // Any name and version, resolved per request: for the spellings not routed below
+        // (`V1`) and for the 404 that lists what exists.
         let mut router = Router::new()
             .route(&format!("{root}/"), get(list))
             .route(
@@ -166,7 +168,50 @@ impl Registry {
         if !root.is_empty() {
             router = router.route(root, get(list));
         }
-        router.with_state(shared)
+        let mut router = router.with_state(shared);
+        // Every version and prefix that resolves, resolved now: a call then costs one static
+        // route match, with no path parameters to extract and no lookup.
+        for (name, version, entry) in self.aliases() {
+            let entry = Arc::new(entry.clone());
+            router = router
+                .route(
+                    &format!("{root}/{name}/{version}"),
+                    get(entry_get).post(entry_post).with_state(entry.clone()),
+                )
+                .route(
+                    &format!("{root}/{name}/{version}/{{method}}"),
+                    get(entry_rest).post(entry_rest).with_state(entry),
+                );
+        }
+        router
+    }
+
+    /// Each spelling of a version that resolves (`1.2.0`, `v1.2.0`, `1.2`, `v1.2`, `1`, `v1`),
+    /// with the service it resolves to.
+    fn aliases(&self) -> Vec<(&str, String, &(Service, Server))> {
+        let mut seen = std::collections::HashSet::new();
+        let mut aliases = Vec::new();
+        for (service, _) in &self.services {
+            let v = service.version();
+            let full = v.to_string();
+            let spellings = [
+                full.clone(),
+                format!("v{full}"),
+                format!("{}.{}", v.major, v.minor),
+                format!("v{}.{}", v.major, v.minor),
+                v.major.to_string(),
+                format!("v{}", v.major),
+            ];
+            for spelling in spellings {
+                if !seen.insert((service.name(), spelling.clone())) {
+                    continue;
+                }
+                if let Some(entry) = self.find(service.name(), &spelling) {
+                    aliases.push((service.name(), spelling, entry));
+                }
+            }
+        }
+        aliases
     }
 
     /// How many WebSocket connections are open across all services.
@@ -273,9 +318,14 @@ async fn service_get(
     Path((name, version)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let Some((service, server)) = registry.find(&name, &version) else {
-        return registry.not_found(&name, &version);
-    };
+    match registry.find(&name, &version) {
+        Some((service, server)) => describe_or_upgrade(service, server, request).await,
+        None => registry.not_found(&name, &version),
+    }
+}
+
+/// A WebSocket upgrade, or the service's page, metadata or OpenRPC document.
+async fn describe_or_upgrade(service: &Service, server: &Server, request: Request) -> Response {
     if ws::wants_upgrade(request.headers()) {
         return ws::upgrade(server.clone(), request).await;
     }
@@ -287,6 +337,20 @@ async fn service_get(
         return json_response(crate::metadata::openrpc(service));
     }
     Html(super::page::service_page(service)).into_response()
+}
+
+type Entry = State<Arc<(Service, Server)>>;
+
+async fn entry_get(State(entry): Entry, request: Request) -> Response {
+    describe_or_upgrade(&entry.0, &entry.1, request).await
+}
+
+async fn entry_post(State(entry): Entry, request: Request) -> Response {
+    http::handle(&entry.1, request).await
+}
+
+async fn entry_rest(State(entry): Entry, Path(method): Path<String>, request: Request) -> Response {
+    rest::call(&entry.0, &entry.1, &method, request).await
 }
 
 async fn service_post(

@@ -55,23 +55,16 @@ pub fn slots<'a>(
         return Ok(slots);
     };
     if params.is_array() {
-        let values: Vec<&RawValue> = params
-            .deserialize_borrowed()
+        // Straight into the slots, without an intermediate Vec: this is every typed call's path.
+        let mut de = serde_json::Deserializer::from_slice(params.as_bytes());
+        let count = serde::Deserializer::deserialize_seq(&mut de, FillSlots(&mut slots))
             .map_err(|e| invalid(None, "an array of params", &e.to_string(), ""))?;
-        if values.len() > declared.len() {
+        if count > declared.len() {
             let expected = match declared.len() {
                 0 => "no params".to_owned(),
                 n => format!("at most {n} params ({})", names(declared)),
             };
-            return Err(invalid(
-                None,
-                &expected,
-                &format!("{} params", values.len()),
-                "",
-            ));
-        }
-        for (slot, value) in slots.iter_mut().zip(values) {
-            *slot = Some(value);
+            return Err(invalid(None, &expected, &format!("{count} params"), ""));
         }
     } else {
         let values: BTreeMap<String, &RawValue> = params
@@ -132,4 +125,26 @@ fn missing(def: &ParamDef) -> ErrorObject {
         "nothing (the param is required)",
         "",
     )
+}
+
+/// Fills the slots from a JSON array and counts its elements (those past the slots too).
+struct FillSlots<'s, 'a>(&'s mut [Option<&'a RawValue>]);
+
+impl<'a> serde::de::Visitor<'a> for FillSlots<'_, 'a> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of params")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'a>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while let Some(value) = seq.next_element::<&'a RawValue>()? {
+            if let Some(slot) = self.0.get_mut(count) {
+                *slot = Some(value);
+            }
+            count += 1;
+        }
+        Ok(count)
+    }
 }

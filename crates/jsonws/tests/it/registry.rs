@@ -102,6 +102,11 @@ async fn versions_resolve_to_the_highest_match() {
         "1.10 is higher than 1.2"
     );
     assert_eq!(which(base, "calc/v1").await, "calc 1.10.1");
+    assert_eq!(
+        which(base, "calc/V1").await,
+        "calc 1.10.1",
+        "resolved per request"
+    );
     assert_eq!(which(base, "calc/1.2").await, "calc 1.2.0");
     assert_eq!(which(base, "calc/2").await, "calc 2.0.0");
     assert_eq!(which(base, "calc/3.0.0-beta.1").await, "calc 3.0.0-beta.1");
