@@ -13,7 +13,9 @@ use futures_util::future::{BoxFuture, join_all};
 
 use super::pending::PendingCalls;
 use crate::handler::{Call, Context, Methods, Reply};
-use crate::protocol::{ErrorObject, Id, Incoming, Message, Request, code, write};
+use crate::protocol::{
+    ErrorObject, Id, Incoming, Message, ParseLimits, RawJson, Request, code, write,
+};
 
 /// A reply not ready yet: one handler, or a whole batch.
 pub(crate) enum InFlight {
@@ -172,6 +174,37 @@ pub(crate) fn error_frame(id: &Id, error: &ErrorObject) -> Vec<u8> {
     let mut buf = Vec::with_capacity(96);
     write::error(&mut buf, id, error);
     buf
+}
+
+/// Runs what one HTTP body, REST call or in-process call holds to its reply, if any: no
+/// connection, so responses have nowhere to go and nothing is refused.
+pub(crate) async fn answer(
+    methods: &Arc<Methods>,
+    context: &Context,
+    incoming: Incoming,
+) -> Option<Vec<u8>> {
+    let dispatcher = Dispatcher {
+        methods,
+        context,
+        pending: None,
+        refuse: None,
+    };
+    match dispatcher.dispatch(incoming) {
+        Dispatch::Done(reply) => reply,
+        Dispatch::Running(fut) => fut.await,
+    }
+}
+
+/// The result or error of a single reply this side encoded.
+pub(crate) fn outcome_of(reply: Vec<u8>) -> Result<RawJson, ErrorObject> {
+    let limits = ParseLimits {
+        max_batch: 1,
+        max_depth: usize::MAX,
+    };
+    match crate::protocol::parse(reply.into(), &limits) {
+        Incoming::Single(Message::Response(response)) => response.outcome,
+        _ => Err(ErrorObject::internal()),
+    }
 }
 
 /// The error for requests refused because too many are running.

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use super::Server;
 use crate::Peer;
 use crate::handler::{ConnectionId, Context, Transport};
-use crate::peer::dispatch::{Dispatch, Dispatcher, error_frame};
-use crate::protocol::{self, ErrorObject, Id, Incoming, code};
+use crate::peer::dispatch::{answer, error_frame};
+use crate::protocol::{self, ErrorObject, Id, code};
 
 pub(super) async fn post(State(server): State<Server>, request: Request) -> Response {
     handle(&server, request).await
@@ -33,12 +33,8 @@ pub(super) async fn handle(server: &Server, request: Request) -> Response {
         Err(response) => return response,
     };
     let context = request_context(parts, None);
-    let reply = answer(
-        server,
-        &context,
-        protocol::parse(bytes, &server.config.parse_limits()),
-    )
-    .await;
+    let incoming = protocol::parse(bytes, &server.config.parse_limits());
+    let reply = answer(&server.methods, &context, incoming).await;
     match reply {
         Some(body) => json(StatusCode::OK, body),
         None => StatusCode::NO_CONTENT.into_response(),
@@ -102,24 +98,6 @@ pub(super) fn request_context(parts: Parts, peer: Option<Peer>) -> Context {
             parts.headers,
             None,
         ),
-    }
-}
-
-/// Runs the requests of one HTTP body to their reply, if any.
-pub(super) async fn answer(
-    server: &Server,
-    context: &Context,
-    incoming: Incoming,
-) -> Option<Vec<u8>> {
-    let dispatcher = Dispatcher {
-        methods: &server.methods,
-        context,
-        pending: None,
-        refuse: None,
-    };
-    match dispatcher.dispatch(incoming) {
-        Dispatch::Done(reply) => reply,
-        Dispatch::Running(fut) => fut.await,
     }
 }
 

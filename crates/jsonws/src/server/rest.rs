@@ -18,10 +18,8 @@ use serde_json::{Map, Value};
 
 use super::Server;
 use super::http::json;
-use crate::peer::dispatch::error_frame;
-use crate::protocol::{
-    self, ErrorObject, Id, Incoming, Message, ParseLimits, RawJson, Request as RpcRequest, code,
-};
+use crate::peer::dispatch::{answer, error_frame, outcome_of};
+use crate::protocol::{ErrorObject, Id, Incoming, Message, RawJson, Request as RpcRequest, code};
 use crate::schema::{Builtin, TypeDef, TypeName, TypeRef, Types};
 use crate::service::Service;
 
@@ -70,28 +68,16 @@ pub(super) async fn call(
     };
     let context = super::http::request_context(parts, None);
     let request = RpcRequest::new(Some(Id::null()), method, Some(raw));
-    let reply = super::http::answer(
-        server,
-        &context,
-        Incoming::Single(Message::Request(request)),
-    )
-    .await;
-    let Some(reply) = reply else {
+    let request = Incoming::Single(Message::Request(request));
+    let Some(reply) = answer(&server.methods, &context, request).await else {
         return json(
             StatusCode::INTERNAL_SERVER_ERROR,
             error_frame(&Id::null(), &ErrorObject::internal()),
         );
     };
-    let limits = ParseLimits {
-        max_batch: 1,
-        max_depth: usize::MAX,
-    };
-    let status = match protocol::parse(reply.clone().into(), &limits) {
-        Incoming::Single(Message::Response(response)) => match response.outcome {
-            Ok(_) => StatusCode::OK,
-            Err(e) => status_of(e.code),
-        },
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    let status = match outcome_of(reply.clone()) {
+        Ok(_) => StatusCode::OK,
+        Err(e) => status_of(e.code),
     };
     json(status, reply)
 }

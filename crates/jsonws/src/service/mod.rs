@@ -253,7 +253,8 @@ impl Service {
         method: &str,
         params: impl serde::Serialize,
     ) -> Result<Value, crate::ErrorObject> {
-        use crate::protocol::{Id, Incoming, Message, ParseLimits, Request, parse};
+        use crate::peer::dispatch::{answer, outcome_of};
+        use crate::protocol::{Id, Incoming, Message, Request};
         let params = crate::peer::encode_params(method, &params)
             .map_err(crate::ErrorObject::invalid_params)?;
         let request = Request::new(Some(Id::from(0u64)), method, params);
@@ -262,29 +263,11 @@ impl Service {
             crate::handler::Transport::InProcess,
             None,
         );
-        let dispatcher = crate::peer::dispatch::Dispatcher {
-            methods: &self.inner.handlers,
-            context: &context,
-            pending: None,
-            refuse: None,
-        };
-        let reply = match dispatcher.dispatch(Incoming::Single(Message::Request(request))) {
-            crate::peer::dispatch::Dispatch::Done(reply) => reply,
-            crate::peer::dispatch::Dispatch::Running(fut) => fut.await,
-        };
-        let limits = ParseLimits {
-            max_batch: 1,
-            max_depth: usize::MAX,
-        };
-        match reply.map(|bytes| parse(bytes.into(), &limits)) {
-            Some(Incoming::Single(Message::Response(response))) => {
-                response.outcome.and_then(|raw| {
-                    raw.deserialize()
-                        .map_err(|_| crate::ErrorObject::internal())
-                })
-            }
-            _ => Err(crate::ErrorObject::internal()),
-        }
+        let request = Incoming::Single(Message::Request(request));
+        let reply = answer(&self.inner.handlers, &context, request).await;
+        let raw = reply.map_or_else(|| Err(crate::ErrorObject::internal()), outcome_of)?;
+        raw.deserialize()
+            .map_err(|_| crate::ErrorObject::internal())
     }
 
     /// How many connections are subscribed to `event`.
