@@ -52,7 +52,20 @@ pub fn reply<T: Returns>(id: Option<&Id>, outcome: Result<T, ErrorObject>) -> Re
     let Some(id) = id else { return Reply(None) };
     let mut buf = Vec::with_capacity(64);
     match outcome {
-        Ok(value) => write::result_with(&mut buf, id, |out| value.write_result(out)),
+        Ok(value) => {
+            let written = crate::schema::unwritable::check(|| {
+                write::result_with(&mut buf, id, |out| value.write_result(out));
+            });
+            if let Err(what) = written {
+                // A handler bug: its result has no JSON form. Never `null` in its place.
+                tracing::error!(
+                    result = what,
+                    "a handler returned a value that cannot be written as JSON"
+                );
+                buf.clear();
+                write::error(&mut buf, id, &ErrorObject::internal());
+            }
+        }
         Err(e) => write::error(&mut buf, id, &e),
     }
     Reply(Some(buf))

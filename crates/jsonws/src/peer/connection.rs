@@ -3,6 +3,7 @@
 //! the replies that resulted, with whatever other tasks queued, in one flush: a reply goes from
 //! handler to socket without a channel or a second wake-up, and one write per wake-up.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +18,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_util::sync::CancellationToken;
 
-use super::dispatch::{Dispatch, Dispatcher, InFlight, overloaded};
+use super::dispatch::{Dispatch, Dispatcher, InFlight};
 use super::{Frame, Peer, Shared};
 use crate::Config;
 use crate::handler::{ConnectionId, Context, Methods};
@@ -27,6 +28,8 @@ use crate::protocol::{self, ErrorObject, code};
 pub(crate) struct Setup {
     pub(crate) methods: Arc<Methods>,
     pub(crate) config: Arc<Config>,
+    /// Calls of this side the other may leave unanswered before it is cut as a slow consumer.
+    pub(crate) max_unanswered: usize,
     /// Cancelled when the server shuts down; in-flight calls then get
     /// [`Config::shutdown_grace`] to finish before the connection closes with 1001.
     pub(crate) shutdown: Option<CancellationToken>,
@@ -43,7 +46,12 @@ where
     S: Send + Unpin + 'static,
 {
     let (tx, rx) = mpsc::channel(setup.config.outbound_queue.max(1));
-    let peer = Peer::new(ConnectionId::next(), tx, setup.config.call_timeout);
+    let peer = Peer::new(
+        ConnectionId::next(),
+        tx,
+        setup.config.call_timeout,
+        setup.max_unanswered,
+    );
     let context = make_context(peer.clone());
     let task = run(socket, rx, peer.clone(), context, setup);
     (peer, task)
@@ -57,6 +65,10 @@ where
     let shared = peer.shared();
     drive(socket, rx, shared, &context, &setup).await;
     shared.close_with(1006, "connection lost".into());
+    let dropped = shared.dropped();
+    if dropped > 0 {
+        tracing::warn!(connection = %shared.id, dropped, reason = ?peer.close_reason(), "slow consumer disconnected; messages not delivered to it");
+    }
     tracing::debug!(connection = %shared.id, reason = ?peer.close_reason(), "connection closed");
 }
 
@@ -78,6 +90,8 @@ async fn drive<S>(
     let config = &*setup.config;
     let limits = config.parse_limits();
     let mut in_flight = FuturesUnordered::<InFlight>::new();
+    // Handlers running on this connection, batch entries included: at most `max_in_flight`.
+    let mut running = 0usize;
     let shutdown = setup.shutdown.clone().unwrap_or_default();
     let mut drain_until: Option<Instant> = None;
     let closed = shared.closed.cancelled();
@@ -97,9 +111,11 @@ async fn drive<S>(
         tokio::select! {
             biased;
             () = &mut closed => break,
-            Some(reply) = in_flight.next(), if !in_flight.is_empty() => {
+            Some((done, reply)) = in_flight.next(), if !in_flight.is_empty() => {
+                running -= done;
                 out.extend(reply.and_then(to_frame));
-                while let Some(Some(reply)) = in_flight.next().now_or_never() {
+                while let Some(Some((done, reply))) = in_flight.next().now_or_never() {
+                    running -= done;
                     out.extend(reply.and_then(to_frame));
                 }
             }
@@ -130,9 +146,12 @@ async fn drive<S>(
             }
             frame = socket.next() => {
                 last_seen = Instant::now();
-                let mut frame = frame;
+                // Every frame that is ready, up to a burst, before the replies are written.
+                let mut next = Some(frame);
+                let mut read = 0;
                 let mut stop = false;
-                for _ in 0..READ_BURST {
+                while let Some(frame) = next.take() {
+                    read += 1;
                     let bytes: Option<Bytes> = match frame {
                         Some(Ok(Message::Text(text))) => Some(text.into()),
                         Some(Ok(Message::Binary(bytes))) => Some(bytes),
@@ -157,28 +176,28 @@ async fn drive<S>(
                         }
                     };
                     if let Some(bytes) = bytes {
-                        let refuse = if drain_until.is_some() {
-                            Some(ErrorObject::server(code::SHUTTING_DOWN, "Server shutting down"))
-                        } else if in_flight.len() >= config.max_in_flight {
-                            Some(overloaded(config.max_in_flight))
-                        } else {
-                            None
-                        };
                         let dispatcher = Dispatcher {
                             methods: &setup.methods,
                             context,
                             pending: Some(&shared.pending),
-                            refuse,
+                            refuse: drain_until.is_some().then(|| {
+                                ErrorObject::server(code::SHUTTING_DOWN, "Server shutting down")
+                            }),
+                            room: Cell::new(config.max_in_flight.saturating_sub(running)),
+                            max_in_flight: config.max_in_flight,
+                            max_reply: config.max_message_size,
                         };
                         match dispatcher.dispatch(protocol::parse(bytes, &limits)) {
                             Dispatch::Done(Some(reply)) => out.extend(to_frame(reply)),
                             Dispatch::Done(None) => {}
-                            Dispatch::Running(fut) => in_flight.push(fut),
+                            Dispatch::Running(fut) => {
+                                running += fut.running();
+                                in_flight.push(fut);
+                            }
                         }
                     }
-                    match socket.next().now_or_never() {
-                        Some(next) => frame = next,
-                        None => break,
+                    if read < READ_BURST {
+                        next = socket.next().now_or_never();
                     }
                 }
                 if stop {

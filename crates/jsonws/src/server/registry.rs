@@ -183,7 +183,7 @@ impl Registry {
                     get(entry_rest).post(entry_rest).with_state(entry),
                 );
         }
-        router
+        router.layer(super::decompression())
     }
 
     /// Each spelling of a version that resolves (`1.2.0`, `v1.2.0`, `1.2`, `v1.2`, `1`, `v1`),

@@ -295,7 +295,11 @@ async fn a_client_without_the_method_answers_method_not_found() {
     let CallError::Rpc(error) = err else {
         panic!("{err:?}")
     };
-    assert_eq!(error.code, -32601, "{error}");
+    // The client's -32601 is not passed on as if the server lacked a method: it is the
+    // server's -32008, with the client's error as data.
+    assert_eq!(error.code, jsonws::protocol::code::PEER_FAILED, "{error}");
+    assert!(error.message.contains("-32601"), "{error}");
+    assert_eq!(error.data.as_ref().unwrap()["code"], -32601, "{error}");
 }
 
 #[tokio::test]
