@@ -110,11 +110,13 @@ impl<'a> Dispatcher<'a> {
                 },
             },
             Incoming::Batch(messages) => {
-                let mut reply = BatchReply::new(self.max_reply);
+                let mut reply =
+                    BatchReply::new(self.max_reply, messages.iter().filter_map(call_id));
                 let running = FuturesUnordered::new();
                 for message in messages {
+                    let id = call_id(&message).cloned();
                     match self.message(message) {
-                        Step::Reply(Some(frame)) => reply.push(None, frame),
+                        Step::Reply(Some(frame)) => reply.push(id.as_ref(), frame),
                         Step::Reply(None) => {}
                         Step::Run(mut fut) => match poll_now(&mut fut) {
                             Poll::Ready(Some(frame)) => reply.push(fut.id.as_ref(), frame),
@@ -221,6 +223,14 @@ enum Step {
     Run(Guarded),
 }
 
+/// The id of a message that is a call (a request that expects a reply).
+fn call_id(message: &Message) -> Option<&Id> {
+    match message {
+        Message::Request(request) => request.id(),
+        _ => None,
+    }
+}
+
 /// Polls a handler once: most finish on their first poll and skip the in-flight set.
 fn poll_now(fut: &mut Guarded) -> Poll<Option<Vec<u8>>> {
     let mut cx = TaskContext::from_waker(std::task::Waker::noop());
@@ -259,47 +269,66 @@ impl Future for Guarded {
     }
 }
 
-/// A batch's reply array, kept within the message size limit as entries are added.
+/// A batch's reply array, kept within the message size limit as entries are added. Room for
+/// an error is kept for every call not answered yet, so each call gets an answer: its result
+/// while results fit, a -32003 error after that.
 struct BatchReply {
     parts: Vec<Vec<u8>>,
     /// The size of the array so far: brackets, entries and commas.
     size: usize,
+    /// The room kept for the errors of the calls not answered yet.
+    reserved: usize,
     max: usize,
+    /// The error that replaces an entry that does not fit.
+    error: ErrorObject,
+    /// Its frame's size, less the id.
+    error_size: usize,
     /// An entry could not be answered within the limit, not even with an error.
     overflow: bool,
 }
 
 impl BatchReply {
-    fn new(max: usize) -> Self {
-        BatchReply {
+    /// A reply to a batch whose calls have `ids`.
+    fn new<'a>(max: usize, ids: impl Iterator<Item = &'a Id>) -> Self {
+        let error = ErrorObject::server(code::LIMIT_EXCEEDED, "Reply too large").with_data(format!(
+            "this entry's reply would take the batch reply over the message size limit of {max} bytes"
+        ));
+        let error_size = error_frame(&Id::null(), &error).len() - "null".len();
+        let mut reply = BatchReply {
             parts: Vec::new(),
             size: 2,
+            reserved: 0,
             max,
+            error,
+            error_size,
             overflow: false,
-        }
+        };
+        reply.reserved = ids.map(|id| reply.cost(id)).sum();
+        reply.overflow = reply.size + reply.reserved > max;
+        reply
     }
 
-    /// Adds the reply to the request `id` (`None` for replies that are errors already); one
-    /// that would take the array over the limit is replaced by a -32003 error.
+    /// What an error entry for `id` takes, with its comma.
+    fn cost(&self, id: &Id) -> usize {
+        self.error_size + id.as_bytes().len() + 1
+    }
+
+    /// Adds the reply to the call `id` (`None` for an answer to something that is not a call);
+    /// one that does not fit beside the room kept for the others becomes a -32003 error.
     fn push(&mut self, id: Option<&Id>, frame: Vec<u8>) {
+        if let Some(id) = id {
+            self.reserved = self.reserved.saturating_sub(self.cost(id));
+        }
         let comma = usize::from(!self.parts.is_empty());
-        let fits = |size: usize, len: usize| size + comma + len <= self.max;
-        if fits(self.size, frame.len()) {
+        if self.size + comma + frame.len() + self.reserved <= self.max {
             self.add(frame);
             return;
         }
-        let rejected = frame.len();
         drop(frame);
         match id {
             Some(id) => {
-                let error = error_frame(
-                    id,
-                    &too_large(rejected, self.max).with_data(format!(
-                        "this entry's reply of {rejected} bytes would take the batch reply over the limit of {} bytes",
-                        self.max
-                    )),
-                );
-                if fits(self.size, error.len()) {
+                let error = error_frame(id, &self.error);
+                if self.size + comma + error.len() + self.reserved <= self.max {
                     self.add(error);
                 } else {
                     self.overflow = true;

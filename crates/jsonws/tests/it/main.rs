@@ -3,6 +3,8 @@
 
 /// Hostile and malformed input on one WebSocket connection, which must keep serving.
 mod bad_input;
+/// Frames pipelined in one write, every one answered.
+mod burst;
 /// HTTP specifics: status codes, content types, context.
 mod http;
 /// Ids echoed exactly, on both transports.
