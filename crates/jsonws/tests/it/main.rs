@@ -7,6 +7,8 @@ mod bad_input;
 mod burst;
 /// HTTP specifics: status codes, content types, context.
 mod http;
+/// HTTP connections: timeouts, the connection limit, HTTP/1.1's own rules, compression.
+mod http_conn;
 /// Ids echoed exactly, on both transports.
 mod ids;
 /// json-ws description files imported into a service: the model, serving it, and broken files.
