@@ -67,7 +67,8 @@ where
     shared.close_with(1006, "connection lost".into());
     let dropped = shared.dropped();
     if dropped > 0 {
-        tracing::warn!(connection = %shared.id, dropped, reason = ?peer.close_reason(), "slow consumer disconnected; messages not delivered to it");
+        let reason = peer.close_reason().map(|r| r.reason).unwrap_or_default();
+        tracing::warn!(connection = %shared.id, dropped, %reason, "disconnected a slow consumer; messages not delivered to it");
     }
     tracing::debug!(connection = %shared.id, reason = ?peer.close_reason(), "connection closed");
 }

@@ -334,15 +334,13 @@ impl Peer {
         match self.shared.outbound.try_send(frame) {
             Ok(()) => Push::Queued,
             Err(mpsc::error::TrySendError::Full(_)) => {
+                // Counted, not logged: the connection logs it once when it ends, with the count.
                 self.shared.dropped.fetch_add(1, Ordering::Relaxed);
-                // Logged once, when the connection starts closing; the close log has the count.
-                if self.shared.close_with(
+                self.shared.close_with(
                     1008,
                     "outbound queue full: the client reads more slowly than messages are sent"
                         .into(),
-                ) {
-                    tracing::warn!(connection = %self.shared.id, "outbound queue full: disconnecting a slow consumer");
-                }
+                );
                 Push::Full
             }
             Err(mpsc::error::TrySendError::Closed(_)) => Push::Closed,

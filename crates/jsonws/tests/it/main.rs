@@ -32,5 +32,7 @@ mod registry;
 mod rest;
 /// Typed services end to end: the builder and the demo-shaped service.
 mod services;
+/// Values at the edges of their types: non-finite numbers, the date range, raw `any`.
+mod values;
 
 mod util;
