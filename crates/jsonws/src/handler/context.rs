@@ -32,6 +32,8 @@ pub enum Transport {
     Http,
     /// A WebSocket connection: a symmetric peer.
     WebSocket,
+    /// A Socket.IO connection (long polling or WebSocket underneath): a symmetric peer too.
+    SocketIo,
     /// A call from inside the process ([`Service::call`](crate::Service::call)).
     InProcess,
 }

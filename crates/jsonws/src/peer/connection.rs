@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream::FuturesUnordered;
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::error::CapacityError;
@@ -19,6 +19,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_util::sync::CancellationToken;
 
 use super::dispatch::{Dispatch, Dispatcher, InFlight};
+use super::transport::Transport;
 use super::{Frame, Peer, Shared};
 use crate::Config;
 use crate::handler::{ConnectionId, Context, Methods};
@@ -36,15 +37,11 @@ pub(crate) struct Setup {
 }
 
 /// Makes a peer for `socket` and returns it with the future that drives the connection.
-pub(crate) fn open<S>(
+pub(crate) fn open<S: Transport>(
     socket: S,
     setup: Setup,
     make_context: impl FnOnce(Peer) -> Context,
-) -> (Peer, impl Future<Output = ()> + Send + 'static)
-where
-    S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError>,
-    S: Send + Unpin + 'static,
-{
+) -> (Peer, impl Future<Output = ()> + Send + 'static) {
     let (tx, rx) = mpsc::channel(setup.config.outbound_queue.max(1));
     let peer = Peer::new(
         ConnectionId::next(),
@@ -57,11 +54,13 @@ where
     (peer, task)
 }
 
-async fn run<S>(socket: S, rx: mpsc::Receiver<Frame>, peer: Peer, context: Context, setup: Setup)
-where
-    S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError>,
-    S: Send + Unpin + 'static,
-{
+async fn run<S: Transport>(
+    socket: S,
+    rx: mpsc::Receiver<Frame>,
+    peer: Peer,
+    context: Context,
+    setup: Setup,
+) {
     let shared = peer.shared();
     drive(socket, rx, shared, &context, &setup).await;
     shared.close_with(1006, "connection lost".into());
@@ -78,15 +77,13 @@ const READ_BURST: usize = 64;
 
 /// One loop owns the socket: it reads every frame that is ready, runs it, and writes all the
 /// replies that resulted (and whatever else was queued) with one flush.
-async fn drive<S>(
+async fn drive<S: Transport>(
     mut socket: S,
     mut rx: mpsc::Receiver<Frame>,
     shared: &Shared,
     context: &Context,
     setup: &Setup,
-) where
-    S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin,
-{
+) {
     use futures_util::FutureExt;
     let config = &*setup.config;
     let limits = config.parse_limits();
@@ -134,7 +131,7 @@ async fn drive<S>(
                 shared.close_with(1001, "server shutting down".into());
                 break;
             }
-            _ = ping.tick() => {
+            _ = ping.tick(), if S::KEEPALIVE => {
                 let silent = last_seen.elapsed();
                 if silent >= config.idle_timeout {
                     shared.close_with(1001, format!("no message or pong for {}s", silent.as_secs()));

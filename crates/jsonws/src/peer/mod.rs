@@ -47,6 +47,7 @@ mod connection;
 pub(crate) mod dispatch;
 mod error;
 mod pending;
+pub(crate) mod transport;
 
 use std::fmt;
 use std::sync::Arc;

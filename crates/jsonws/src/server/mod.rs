@@ -44,6 +44,8 @@ mod http;
 mod page;
 mod registry;
 mod rest;
+#[cfg(feature = "socketio")]
+mod socketio;
 mod ws;
 
 pub use registry::Registry;

@@ -169,9 +169,13 @@ impl Registry {
             router = router.route(root, get(list));
         }
         let mut router = router.with_state(shared);
+        #[cfg(feature = "socketio")]
+        let mut namespaces = Vec::new();
         // Every version and prefix that resolves, resolved now: a call then costs one static
         // route match, with no path parameters to extract and no lookup.
         for (name, version, entry) in self.aliases() {
+            #[cfg(feature = "socketio")]
+            namespaces.push((format!("/{name}/{version}"), entry.1.clone()));
             let entry = Arc::new(entry.clone());
             router = router
                 .route(
@@ -183,6 +187,8 @@ impl Registry {
                     get(entry_rest).post(entry_rest).with_state(entry),
                 );
         }
+        #[cfg(feature = "socketio")]
+        let router = router.layer(super::socketio::layer(namespaces, &self.base.config));
         router.layer(super::decompression())
     }
 

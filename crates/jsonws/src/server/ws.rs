@@ -128,10 +128,10 @@ pub(super) fn wants_upgrade(headers: &HeaderMap) -> bool {
 }
 
 /// One of the server's connection places, given back on drop.
-struct ConnectionSlot(Server);
+pub(super) struct ConnectionSlot(Server);
 
 impl ConnectionSlot {
-    fn take(server: &Server) -> Option<Self> {
+    pub(super) fn take(server: &Server) -> Option<Self> {
         let limit = server.config.max_connections;
         server
             .state
