@@ -250,23 +250,20 @@ impl Sink<Message> for SocketIoTransport {
 /// trying until the client has read enough to take it, or engine.io's heartbeat (which a
 /// client that reads nothing cannot answer) has closed the connection.
 fn disconnect(socket: &SocketRef) {
-    match socket.clone().disconnect() {
-        Err(SocketError::InternalChannelFull) => {
-            let socket = socket.clone();
-            tokio::spawn(async move {
-                let give_up = tokio::time::Instant::now() + DISCONNECT_PATIENCE;
-                while socket.connected() && tokio::time::Instant::now() < give_up {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    if !matches!(
-                        socket.clone().disconnect(),
-                        Err(SocketError::InternalChannelFull)
-                    ) {
-                        break;
-                    }
+    if let Err(SocketError::InternalChannelFull) = socket.clone().disconnect() {
+        let socket = socket.clone();
+        tokio::spawn(async move {
+            let give_up = tokio::time::Instant::now() + DISCONNECT_PATIENCE;
+            while socket.connected() && tokio::time::Instant::now() < give_up {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if !matches!(
+                    socket.clone().disconnect(),
+                    Err(SocketError::InternalChannelFull)
+                ) {
+                    break;
                 }
-            });
-        }
-        Ok(()) | Err(_) => {}
+            }
+        });
     }
 }
 
