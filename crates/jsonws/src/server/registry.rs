@@ -23,6 +23,7 @@ use crate::{Config, Methods};
 /// | `POST /{name}/{version}` | JSON-RPC over HTTP |
 /// | `GET /{name}/{version}` with `Upgrade: websocket` | a WebSocket peer |
 /// | `GET\|POST /{name}/{version}/{method}` | a REST-style call (see [`crate::server`]) |
+/// | Socket.IO at `/socket.io/`, namespace `/{name}/{version}` | the same peer, in `message` events (feature `socketio`) |
 ///
 /// `{version}` is the full version (`1.2.0`) or a prefix (`1`, `1.2`, `v1`) that picks the
 /// highest registered match. Nest the router under any prefix (`/api` is the convention).
