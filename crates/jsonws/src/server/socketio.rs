@@ -19,6 +19,8 @@
 //! answered with -32600, other events are ignored with a log line.
 
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
@@ -78,7 +80,12 @@ fn connect(socket: SocketRef, server: Server) {
         let _ = socket.disconnect();
         return;
     };
-    let (inbound, frames) = mpsc::channel(server.config.max_in_flight.max(1));
+    let (inbound, frames) = mpsc::channel(INBOUND_FRAMES);
+    let inbound = Inbound {
+        frames: inbound,
+        queued: Arc::new(AtomicUsize::new(0)),
+        max_bytes: server.config.max_message_size.saturating_mul(2),
+    };
     on_message(&socket, inbound.clone());
     socket.on_fallback(|Event(event): Event| {
         tracing::debug!(%event, "ignored a Socket.IO event other than `message`");
@@ -89,11 +96,12 @@ fn connect(socket: SocketRef, server: Server) {
             code: 1000.into(),
             reason: reason.to_string().into(),
         };
-        let _ = inbound.try_send(Ok(Message::Close(Some(frame))));
+        let _ = inbound.frames.try_send(Ok(Message::Close(Some(frame))));
         std::future::ready(())
     });
     let transport = SocketIoTransport {
         socket: socket.clone(),
+        queued: inbound.queued.clone(),
         frames,
     };
     let setup = peer::connection_setup(
@@ -108,24 +116,54 @@ fn connect(socket: SocketRef, server: Server) {
     });
 }
 
+/// Frames received and not yet read by the loop: at most this many…
+const INBOUND_FRAMES: usize = 1024;
+
+/// …and at most `max_bytes` of them. A WebSocket client that sends faster than the server
+/// reads is slowed by TCP; socketioxide reads on regardless, so a client that outruns the loop
+/// by that much is disconnected instead of buffered without bound.
+#[derive(Clone)]
+struct Inbound {
+    frames: mpsc::Sender<Result<Message, WsError>>,
+    queued: Arc<AtomicUsize>,
+    max_bytes: usize,
+}
+
+impl Inbound {
+    /// Queues `text` for the loop; `false` when the client is too far ahead.
+    fn push(&self, text: String) -> bool {
+        let len = text.len();
+        if self.queued.fetch_add(len, Ordering::AcqRel) + len > self.max_bytes {
+            self.queued.fetch_sub(len, Ordering::AcqRel);
+            return false;
+        }
+        match self.frames.try_send(Ok(Message::text(text))) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.queued.fetch_sub(len, Ordering::AcqRel);
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => true,
+        }
+    }
+}
+
 /// Hands each `message` to the connection loop, in the order they came: the handler's body
 /// runs before socketioxide spawns its (empty) future.
-fn on_message(socket: &SocketRef, inbound: mpsc::Sender<Result<Message, WsError>>) {
+fn on_message(socket: &SocketRef, inbound: Inbound) {
     socket.on(
         EVENT,
         move |socket: SocketRef, TryData(data): TryData<Value>| {
             match data {
-                Ok(Value::String(text)) => match inbound.try_send(Ok(Message::text(text))) {
-                    Ok(()) => {}
-                    Err(mpsc::error::TrySendError::Full(_)) => {
+                Ok(Value::String(text)) => {
+                    if !inbound.push(text) {
                         tracing::warn!(
                             socket = %socket.id,
                             "a Socket.IO client sends faster than its calls are read; disconnecting it"
                         );
-                        let _ = socket.disconnect();
+                        disconnect(&socket);
                     }
-                    Err(mpsc::error::TrySendError::Closed(_)) => {}
-                },
+                }
                 Ok(other) => {
                     let what = match other {
                         Value::Array(_) => "an array (binary data, or several arguments)",
@@ -196,12 +234,18 @@ fn context(socket: &SocketRef, peer: crate::Peer) -> Context {
 struct SocketIoTransport {
     socket: SocketRef,
     frames: mpsc::Receiver<Result<Message, WsError>>,
+    /// Bytes of the frames waiting in `frames`.
+    queued: Arc<AtomicUsize>,
 }
 
 impl Stream for SocketIoTransport {
     type Item = Result<Message, WsError>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
-        self.frames.poll_recv(cx)
+        let next = self.frames.poll_recv(cx);
+        if let Poll::Ready(Some(Ok(Message::Text(text)))) = &next {
+            self.queued.fetch_sub(text.len(), Ordering::AcqRel);
+        }
+        next
     }
 }
 

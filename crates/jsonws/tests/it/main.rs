@@ -32,6 +32,8 @@ mod registry;
 mod rest;
 /// Typed services end to end: the builder and the demo-shaped service.
 mod services;
+/// Socket.IO through a raw engine.io client: context and limits.
+mod socketio;
 /// Values at the edges of their types: non-finite numbers, the date range, raw `any`.
 mod values;
 
