@@ -101,6 +101,10 @@ async fn next_text(ws: &mut Ws) -> anyhow::Result<String> {
             .await
             .map_err(|_| anyhow::anyhow!("no answer within 5 s"))?;
         match message {
+            // engine.io pings may come at any time; answer and read on.
+            Some(Ok(Message::Text(text))) if text.as_str() == "2" => {
+                ws.send(Message::text("3")).await?;
+            }
             Some(Ok(Message::Text(text))) => return Ok(text.to_string()),
             Some(Ok(_)) => continue,
             Some(Err(e)) => return Err(e.into()),
