@@ -27,7 +27,6 @@ use std::time::Duration;
 use axum::extract::ConnectInfo;
 use futures_util::{Sink, Stream};
 use http::HeaderValue;
-use serde_json::Value;
 use socketioxide::extract::{Event, SocketRef, TryData};
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::socket::DisconnectReason;
@@ -153,9 +152,9 @@ impl Inbound {
 fn on_message(socket: &SocketRef, inbound: Inbound) {
     socket.on(
         EVENT,
-        move |socket: SocketRef, TryData(data): TryData<Value>| {
+        move |socket: SocketRef, TryData(data): TryData<String>| {
             match data {
-                Ok(Value::String(text)) => {
+                Ok(text) => {
                     if !inbound.push(text) {
                         tracing::warn!(
                             socket = %socket.id,
@@ -164,28 +163,13 @@ fn on_message(socket: &SocketRef, inbound: Inbound) {
                         disconnect(&socket);
                     }
                 }
-                Ok(other) => {
-                    let what = match other {
-                        Value::Array(_) => "an array (binary data, or several arguments)",
-                        Value::Object(_) => "an object",
-                        Value::Number(_) => "a number",
-                        Value::Bool(_) => "a boolean",
-                        _ => "null",
-                    };
-                    tracing::debug!(socket = %socket.id, what, "a `message` that is not a string");
-                    refuse(
-                        &socket,
-                        ErrorObject::invalid_request(format_args!(
-                            "a `message` event carries one JSON-RPC message or batch as a JSON text string, not {what}"
-                        )),
-                    );
-                }
+                // An object, a number, binary attachments, several arguments: not a message.
                 Err(e) => {
-                    tracing::debug!(socket = %socket.id, error = %e, "an unreadable `message`");
+                    tracing::debug!(socket = %socket.id, error = %e, "a `message` that is not a string");
                     refuse(
                         &socket,
                         ErrorObject::invalid_request(format_args!(
-                            "a `message` event carries one JSON-RPC message or batch as a JSON text string: {e}"
+                            "a `message` event carries one JSON-RPC message or batch as a JSON text string ({e})"
                         )),
                     );
                 }
