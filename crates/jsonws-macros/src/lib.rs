@@ -9,6 +9,7 @@
 
 mod attrs;
 mod derive;
+mod events;
 mod service;
 
 use proc_macro::TokenStream;
@@ -71,6 +72,35 @@ use proc_macro::TokenStream;
 pub fn derive_type(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     derive::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `jsonws::service::Events` for an enum: each variant is one event of a service.
+///
+/// A unit variant is an event without data; a variant with one field carries that field (a
+/// `jsonws::Type`). The event's name is the variant's in lowerCamelCase, or
+/// `#[jsonws(name = "chat.message")]`; its description is the variant's doc comment, or
+/// `#[jsonws(description = "…")]`. Declare the events on a service with
+/// `#[jsonws::service(events = TodoEvent)]` (or `ServiceBuilder::events`), and emit them with
+/// a `jsonws::service::Emitter<TodoEvent>`: an event that is not a variant does not compile.
+///
+/// # Examples
+///
+/// ```ignore
+/// #[derive(jsonws::Events)]
+/// enum TodoEvent {
+///     /// A todo was added.
+///     #[jsonws(name = "todo.added")]
+///     Added(Todo),
+///     /// Every todo was removed.
+///     Cleared,
+/// }
+/// ```
+#[proc_macro_derive(Events, attributes(jsonws))]
+pub fn derive_events(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    events::derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -87,6 +87,7 @@ pub(super) fn request_context(parts: Parts, peer: Option<Peer>) -> Context {
                 remote,
                 uri,
                 headers,
+                parts.extensions,
                 Some(peer),
             )
         }
@@ -96,6 +97,7 @@ pub(super) fn request_context(parts: Parts, peer: Option<Peer>) -> Context {
             remote,
             uri,
             parts.headers,
+            parts.extensions,
             None,
         ),
     }

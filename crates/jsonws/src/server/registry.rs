@@ -49,6 +49,7 @@ use crate::{Config, Methods};
 pub struct Registry {
     services: Vec<(Service, Server)>,
     base: Server,
+    layers: Vec<Arc<dyn crate::handler::CallLayer>>,
 }
 
 impl Default for Registry {
@@ -63,6 +64,7 @@ impl Registry {
         Registry {
             services: Vec::new(),
             base: Server::new(Methods::new()),
+            layers: Vec::new(),
         }
     }
 
@@ -72,11 +74,37 @@ impl Registry {
             service.set_subscription_limit(config.max_subscriptions);
         }
         self.base = self.base.config(config);
+        self.reserve();
+        self
+    }
+
+    /// Wraps every call to every service, those added later included, in `layer` (see
+    /// [`CallLayer`](crate::handler::CallLayer)), on every transport: HTTP POST, REST-style
+    /// calls and WebSocket. Registry layers run outside each service's own layers.
+    ///
+    /// ```
+    /// use jsonws::handler::Next;
+    /// use jsonws::server::Registry;
+    /// use jsonws::Call;
+    ///
+    /// let registry = Registry::new().layer(|call: Call, next: Next| async move {
+    ///     tracing::info!(method = call.method(), "call");
+    ///     next.run(call).await
+    /// });
+    /// # let _ = registry;
+    /// ```
+    pub fn layer(mut self, layer: impl crate::handler::CallLayer) -> Self {
+        self.layers.push(Arc::new(layer));
+        self.reserve();
+        self
+    }
+
+    /// Rebuilds each service's server with the current config and layers.
+    fn reserve(&mut self) {
         let base = self.base.clone();
         for (service, server) in &mut self.services {
-            *server = base.with_methods(service.handlers().clone());
+            *server = base.with_methods(with_layers(service, &self.layers));
         }
-        self
     }
 
     /// Adds a service.
@@ -97,7 +125,7 @@ impl Registry {
             service.version()
         );
         service.set_subscription_limit(self.base.config.max_subscriptions);
-        let server = self.base.with_methods(service.handlers().clone());
+        let server = self.base.with_methods(with_layers(&service, &self.layers));
         self.services.push((service, server));
         self.services.sort_by(|a, b| {
             a.0.name()
@@ -140,7 +168,33 @@ impl Registry {
 
     /// The router, answering at its own root. Nest it where the services should live:
     /// `Router::new().nest("/api", registry.router())`.
-    pub fn router(&self) -> Router {
+    ///
+    /// Like axum's own routers it fits an app of any state type `S`: the registry keeps its
+    /// state inside, so `.nest("/api", registry.router()).with_state(app_state)` compiles.
+    /// A service holds its own state in the value its methods take `&self` of (see
+    /// [`service`](mod@crate::service#state)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::extract::State;
+    /// use axum::routing::get;
+    /// use jsonws::server::Registry;
+    /// use jsonws::Service;
+    ///
+    /// #[derive(Clone)]
+    /// struct AppState {
+    ///     name: &'static str,
+    /// }
+    ///
+    /// let registry = Registry::new().service(Service::builder("calc", "1.0.0").build().unwrap());
+    /// let app: axum::Router = axum::Router::new()
+    ///     .route("/health", get(|State(s): State<AppState>| async move { s.name }))
+    ///     .nest("/api", registry.router())
+    ///     .with_state(AppState { name: "ok" });
+    /// # let _ = app;
+    /// ```
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
         self.router_at("")
     }
 
@@ -150,7 +204,7 @@ impl Registry {
     /// calls/s, BENCHMARKS.md).
     ///
     /// [`router`]: Registry::router
-    pub fn router_at(&self, root: &str) -> Router {
+    pub fn router_at<S: Clone + Send + Sync + 'static>(&self, root: &str) -> Router<S> {
         let root = root.trim_end_matches('/');
         let shared = Arc::new(self.clone());
         // Any name and version, resolved per request: for the spellings not routed below
@@ -266,6 +320,14 @@ impl fmt::Debug for Registry {
             )
             .finish()
     }
+}
+
+/// The service's handlers, wrapped in the registry's layers.
+fn with_layers(service: &Service, layers: &[Arc<dyn crate::handler::CallLayer>]) -> Arc<Methods> {
+    if layers.is_empty() {
+        return service.handlers().clone();
+    }
+    Arc::new((**service.handlers()).clone().with_outer_layers(layers))
 }
 
 type Shared = State<Arc<Registry>>;

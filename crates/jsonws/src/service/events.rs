@@ -27,6 +27,13 @@ pub enum EmitError {
     /// The service declares no event by that name.
     #[error("no event `{0}` is declared; declare it on the service builder first")]
     UnknownEvent(String),
+    /// The [`Emitter`](super::Emitter) is not bound to a live service: bind it with
+    /// `ServiceBuilder::emitter` before `build`, and keep the service.
+    #[error(
+        "event `{0}` was emitted before its service was built, or after it was dropped; \
+         bind the emitter with ServiceBuilder::emitter and keep the service"
+    )]
+    NotServing(String),
     /// The data does not convert to the event's declared type.
     #[error("the data of event `{event}` is not its declared type: {error}")]
     Data {

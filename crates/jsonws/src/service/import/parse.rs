@@ -468,6 +468,7 @@ impl Parse<'_> {
             description: String::new(),
             params: Vec::new(),
             returns: None,
+            errors: Vec::new(),
         };
         let mut refs = Vec::new();
         if let Json::String(text) = value {
