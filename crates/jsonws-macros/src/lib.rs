@@ -1,4 +1,4 @@
-//! Macros for [jsonws](https://docs.rs/jsonws): `#[derive(Type)]` describes a Rust struct or
+//! Macros for the `jsonws` crate: `#[derive(Type)]` describes a Rust struct or
 //! enum as a schema type, and `#[service]` turns the methods of an `impl` block into the RPC
 //! methods of a service.
 //!
@@ -128,14 +128,18 @@ pub fn derive_events(input: TokenStream) -> TokenStream {
 /// | `#[jsonws(namespace = "math")]` | prefixes the name: `math.pow` |
 /// | `#[jsonws(group = "Reports")]` | puts the method under a documentation group |
 /// | `#[jsonws(description = "…")]` | instead of the doc comments |
+/// | `#[jsonws(errors(4004 = "No such todo."))]` | declares the application errors it answers with, for `?json`, OpenRPC and the docs page |
 /// | `#[jsonws(skip)]` | not exposed |
 ///
 /// # Params
 ///
 /// Params are the RPC params, positional or named, in declared order; each type implements
-/// `Type`. An `Option<T>` param may be left out. Param options:
-/// `#[jsonws(default = 2)]`, `#[jsonws(default_json = "[1]")]`, `#[jsonws(description = "…")]`
-/// and `#[jsonws(name = "…")]`. Params with defaults must come last.
+/// `Type`. An `Option<T>` param may be left out (optional, without a default). Param options:
+/// `#[jsonws(default = 2)]` (a literal, checked against the param's type at compile time),
+/// `#[jsonws(default = Priority::Normal)]` (a path to a value), `#[jsonws(default)]`
+/// (`Default::default()`), `#[jsonws(default_json = "[1]")]`, `#[jsonws(description = "…")]`
+/// and `#[jsonws(name = "…")]`. Params with defaults (and `Option` params) must come last: a
+/// required param after one is a compile error.
 ///
 /// Params of these types are filled in by jsonws instead (recognised by the last segment of
 /// the type's path) and are not RPC params:
@@ -146,12 +150,16 @@ pub fn derive_events(input: TokenStream) -> TokenStream {
 /// | `peer: Option<Peer>` | the peer, or `None` over HTTP |
 /// | `ctx: Context` | the connection's context |
 /// | `call: &Call` | the call itself |
+/// | `events: Emitter<E>` | the emitter of the service's events `E` (declares them too) |
+/// | `user: Extension<T>` | a value a layer put into the request's extensions; -32603 when missing |
+/// | `user: Option<Extension<T>>` | the same, or `None` |
 ///
 /// # Service options
 ///
-/// `#[service(name = "demo", version = "1.0.0", description = "…", namespace = "…")]`, all
-/// optional: `namespace` prefixes every method; `description` defaults to the doc comments
-/// of the `impl` block; `name` and `version` come together, and add `into_service`.
+/// `#[service(name = "demo", version = "1.0.0", description = "…", namespace = "…", events =
+/// DemoEvent)]`, all optional: `namespace` prefixes every method; `description` defaults to
+/// the doc comments of the `impl` block; `name` and `version` come together, and add
+/// `into_service`; `events` declares the events of a `#[derive(Events)]` enum.
 ///
 /// # Examples
 ///

@@ -44,6 +44,15 @@ pub enum EmitError {
     },
 }
 
+/// A method whose emit failed answers -32603: the failure is the server's, and its details
+/// go to the log.
+impl From<EmitError> for ErrorObject {
+    fn from(e: EmitError) -> Self {
+        tracing::error!(error = %e, "an event could not be emitted");
+        ErrorObject::internal()
+    }
+}
+
 /// What an emit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Delivery {

@@ -37,6 +37,43 @@
 //! assert_eq!(service.method("math.pow").unwrap().params[1].default, Some(2.into()));
 //! ```
 //!
+//! # State
+//!
+//! A service's state is the value its methods take `&self` of (`define_all(value)`,
+//! `value.into_service()`): one value, in an `Arc`, answers every call on every connection,
+//! and calls run concurrently, so what they change sits behind a `Mutex`, an `RwLock` or
+//! atomics. Share it with other parts of the program by holding an `Arc` to the parts inside
+//! it. The app around the router keeps its own axum state (`Router::with_state`), which
+//! [`Registry::router`](crate::server::Registry::router) fits into.
+//!
+//! ```
+//! use std::sync::Mutex;
+//!
+//! struct Todos {
+//!     items: Mutex<Vec<String>>,
+//! }
+//!
+//! #[jsonws::service(name = "todo", version = "1.0.0")]
+//! impl Todos {
+//!     /// Adds a todo; returns how many there are.
+//!     fn add(&self, title: String) -> usize {
+//!         let mut items = self.items.lock().unwrap();
+//!         items.push(title);
+//!         items.len()
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let service = Todos { items: Mutex::new(Vec::new()) }.into_service().unwrap();
+//! let adds = (0..8).map(|i| service.call("add", [format!("todo {i}")]));
+//! let counts = futures_util::future::join_all(adds).await;
+//! assert!(counts.iter().all(|c| c.is_ok()));
+//! assert_eq!(service.call("add", ["last"]).await.unwrap(), 9);
+//! # });
+//! ```
+//!
+//! See examples/examples/macro_events.rs for state shared by concurrent clients, with events.
+//!
 //! # Build errors
 //!
 //! Mistakes in a description are found when it is built, all at once, each naming what it is
