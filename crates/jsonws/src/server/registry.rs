@@ -209,8 +209,11 @@ impl Registry {
         let shared = Arc::new(self.clone());
         // Any name and version, resolved per request: for the spellings not routed below
         // (`V1`) and for the 404 that lists what exists.
-        let mut router = Router::new()
-            .route(&format!("{root}/"), get(list))
+        // The list answers at `{root}` alone, as under `nest` (which routes the inner `/` at the
+        // prefix only), so `/api/` is the same 404 whichever way the router is mounted.
+        let list_at = if root.is_empty() { "/" } else { root };
+        let router = Router::new()
+            .route(list_at, get(list))
             .route(
                 &format!("{root}/{{name}}/{{version}}"),
                 get(service_get).post(service_post),
@@ -219,9 +222,6 @@ impl Registry {
                 &format!("{root}/{{name}}/{{version}}/{{method}}"),
                 get(rest_call).post(rest_call),
             );
-        if !root.is_empty() {
-            router = router.route(root, get(list));
-        }
         let mut router = router.with_state(shared);
         // Every version and prefix that resolves, resolved now: a call then costs one static
         // route match, with no path parameters to extract and no lookup.
