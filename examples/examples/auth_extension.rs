@@ -59,14 +59,20 @@ impl Greeter {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let service = Service::builder("greeter", "1.0.0").define_all(Greeter).build()?;
+    let service = Service::builder("greeter", "1.0.0")
+        .define_all(Greeter)
+        .build()?;
     let registry = Registry::new().service(service);
     let app = axum::Router::new()
         .nest("/api", registry.router())
         .layer(axum::middleware::from_fn(auth));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let serving = tokio::spawn(jsonws::server::serve(listener, app, registry.shutdown_signal()));
+    let serving = tokio::spawn(jsonws::server::serve(
+        listener,
+        app,
+        registry.shutdown_signal(),
+    ));
 
     let anonymous = HttpClient::new(&format!("http://{addr}/api/greeter/1"))?;
     let text: String = anonymous.call("hello", ()).await?;
@@ -74,7 +80,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(text, "hello, stranger");
 
     let ada = WsClient::builder()
-        .header(header::AUTHORIZATION, HeaderValue::from_static("Bearer token-ada"))
+        .header(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer token-ada"),
+        )
         .connect(&format!("ws://{addr}/api/greeter/1"))
         .await?;
     let text: String = ada.call("hello", ()).await?;
@@ -82,10 +91,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(text, "hello, ada");
 
     let refused = WsClient::builder()
-        .header(header::AUTHORIZATION, HeaderValue::from_static("Bearer nope"))
+        .header(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer nope"),
+        )
         .connect(&format!("ws://{addr}/api/greeter/1"))
         .await;
-    println!("a bad token: {}", refused.as_ref().err().map(ToString::to_string).unwrap_or_default());
+    println!(
+        "a bad token: {}",
+        refused
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    );
     assert!(refused.is_err(), "the layer refused the upgrade");
 
     ada.close();

@@ -62,7 +62,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let serving = tokio::spawn(jsonws::server::serve(listener, app, registry.shutdown_signal()));
+    let serving = tokio::spawn(jsonws::server::serve(
+        listener,
+        app,
+        registry.shutdown_signal(),
+    ));
 
     let counter = HttpClient::new(&format!("http://{addr}/api/counter/1"))?;
     for expected in 1..=3u64 {
@@ -71,7 +75,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("counter.bump three times -> 3");
     let visits = http_get(addr, "/visits").await?;
-    println!("GET /visits -> {:?}", visits.lines().last().unwrap_or_default());
+    println!(
+        "GET /visits -> {:?}",
+        visits.lines().last().unwrap_or_default()
+    );
     assert!(visits.ends_with("\r\n\r\n1"), "{visits}");
 
     registry.shutdown().await;

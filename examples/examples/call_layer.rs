@@ -46,26 +46,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stats = Stats::default();
     let counted = stats.clone();
     let service = Service::builder("shop", "1.0.0").define_all(Shop).build()?;
-    let registry = Registry::new().service(service).layer(move |call: Call, next: Next| {
-        let stats = counted.clone();
-        async move {
-            let method = call.method().to_owned();
-            if method.starts_with("admin.") && call.context().headers().get("x-admin").is_none() {
-                let refused = ErrorObject::new(4003, "admin methods need the x-admin header");
-                return Reply::error(call.id(), &refused);
+    let registry = Registry::new()
+        .service(service)
+        .layer(move |call: Call, next: Next| {
+            let stats = counted.clone();
+            async move {
+                let method = call.method().to_owned();
+                if method.starts_with("admin.") && call.context().headers().get("x-admin").is_none()
+                {
+                    let refused = ErrorObject::new(4003, "admin methods need the x-admin header");
+                    return Reply::error(call.id(), &refused);
+                }
+                let reply = next.run(call).await;
+                let mut stats = stats.lock().unwrap_or_else(|p| p.into_inner());
+                let entry = stats.entry(method).or_default();
+                entry.0 += 1;
+                entry.1 += u32::from(reply.error_code().is_some());
+                reply
             }
-            let reply = next.run(call).await;
-            let mut stats = stats.lock().unwrap_or_else(|p| p.into_inner());
-            let entry = stats.entry(method).or_default();
-            entry.0 += 1;
-            entry.1 += u32::from(reply.error_code().is_some());
-            reply
-        }
-    });
+        });
     let app = axum::Router::new().nest("/api", registry.router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let serving = tokio::spawn(jsonws::server::serve(listener, app, registry.shutdown_signal()));
+    let serving = tokio::spawn(jsonws::server::serve(
+        listener,
+        app,
+        registry.shutdown_signal(),
+    ));
 
     // One call over HTTP, two in a batch over WebSocket: the layer sees all three.
     let http = HttpClient::new(&format!("http://{addr}/api/shop/1"))?;
@@ -73,7 +80,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(cents, 30);
     let ws = WsClient::connect(&format!("ws://{addr}/api/shop/1")).await?;
     let replies = ws
-        .batch(Batch::new().call("price", ["apple"]).call("price", ["pear"]))
+        .batch(
+            Batch::new()
+                .call("price", ["apple"])
+                .call("price", ["pear"]),
+        )
         .await?;
     assert!(replies[0].is_ok() && replies[1].is_err());
     let refused = ws.call::<()>("admin.reset", ()).await;
@@ -83,7 +94,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stats = stats.lock().unwrap_or_else(|p| p.into_inner()).clone();
     println!("calls and errors per method: {stats:?}");
     assert_eq!(stats.get("price"), Some(&(3, 1)));
-    assert_eq!(stats.get("admin.reset"), None, "refused before it was counted");
+    assert_eq!(
+        stats.get("admin.reset"),
+        None,
+        "refused before it was counted"
+    );
 
     ws.close();
     registry.shutdown().await;

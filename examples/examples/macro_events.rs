@@ -94,7 +94,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = axum::Router::new().nest("/api", registry.router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("ws://{}/api/todo/1", listener.local_addr()?);
-    let serving = tokio::spawn(jsonws::server::serve(listener, app, registry.shutdown_signal()));
+    let serving = tokio::spawn(jsonws::server::serve(
+        listener,
+        app,
+        registry.shutdown_signal(),
+    ));
 
     let watcher = WsClient::connect(&url).await?;
     let mut added = watcher.subscribe::<Todo>("todo.added").await?;
@@ -117,13 +121,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ids.push(todo??.id);
     }
     ids.sort_unstable();
-    assert_eq!(ids, (1..=10).collect::<Vec<_>>(), "each add saw the ones before it");
+    assert_eq!(
+        ids,
+        (1..=10).collect::<Vec<_>>(),
+        "each add saw the ones before it"
+    );
 
     let mut seen = Vec::new();
     for _ in 0..10 {
         let todo = tokio::time::timeout(std::time::Duration::from_secs(10), added.recv())
             .await?
-            .ok_or("the subscription ended")?;
+            .ok_or("the subscription ended")??;
         seen.push(todo.id);
     }
     seen.sort_unstable();
@@ -135,7 +143,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let () = watcher.call("clear", ()).await?;
     tokio::time::timeout(std::time::Duration::from_secs(10), cleared.recv())
         .await?
-        .ok_or("the subscription ended")?;
+        .ok_or("the subscription ended")??;
     println!("cleared");
 
     watcher.close();

@@ -76,7 +76,7 @@ pub(crate) fn parse(attrs: &[Attribute], allowed: &[&str], what: &str) -> syn::R
                     let expr: Expr = meta.value()?.parse()?;
                     if let Expr::Path(path) = &expr {
                         opts.default_expr =
-                            Some(quote_spanned!(path.span()=> ::core::convert::From::from(#path)));
+                            Some(quote_spanned!(path.span()=> ::jsonws::__private::into_default(#path)));
                         return Ok(());
                     }
                     let (json, kind) = literal_json(&expr)?;

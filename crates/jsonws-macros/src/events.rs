@@ -29,7 +29,11 @@ pub(crate) fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let mut seen: Vec<(String, &syn::Ident)> = Vec::new();
     for variant in &data.variants {
         let v = &variant.ident;
-        let opts = match attrs::parse(&variant.attrs, &["name", "rename", "description"], "an event") {
+        let opts = match attrs::parse(
+            &variant.attrs,
+            &["name", "rename", "description"],
+            "an event",
+        ) {
             Ok(opts) => opts,
             Err(e) => {
                 errors.push(e);

@@ -19,6 +19,8 @@ struct ServiceArgs {
     namespace: Option<LitStr>,
     /// `events = TodoEvent`: the enum whose variants are the service's events.
     events: Option<Type>,
+    /// `client = GeometryClient` (maybe `client = pub(crate) GeometryClient`): a typed client.
+    client: Option<(syn::Visibility, Ident)>,
 }
 
 fn parse_args(args: TokenStream) -> syn::Result<ServiceArgs> {
@@ -31,6 +33,22 @@ fn parse_args(args: TokenStream) -> syn::Result<ServiceArgs> {
             out.events = Some(meta.value()?.parse()?);
             return Ok(());
         }
+        if meta.path.is_ident("client") {
+            if out.client.is_some() {
+                return Err(meta.error("`client` is given twice; keep one"));
+            }
+            let input = meta.value()?;
+            let vis: syn::Visibility = input.parse()?;
+            let name: Ident = input.parse().map_err(|e| {
+                syn::Error::new(e.span(), "name the client type: `client = GeometryClient`")
+            })?;
+            let vis = match vis {
+                syn::Visibility::Inherited => syn::parse_quote!(pub),
+                vis => vis,
+            };
+            out.client = Some((vis, name));
+            return Ok(());
+        }
         let slot = if meta.path.is_ident("name") {
             &mut out.name
         } else if meta.path.is_ident("version") {
@@ -41,8 +59,9 @@ fn parse_args(args: TokenStream) -> syn::Result<ServiceArgs> {
             &mut out.namespace
         } else {
             return Err(meta.error(
-                "unknown option; #[jsonws::service] takes `name`, `version`, `description`, `namespace` \
-                 and `events`, all optional: #[jsonws::service(name = \"demo\", version = \"1.0.0\", events = DemoEvent)]",
+                "unknown option; #[jsonws::service] takes `name`, `version`, `description`, `namespace`, \
+                 `events` and `client`, all optional: \
+                 #[jsonws::service(name = \"demo\", version = \"1.0.0\", events = DemoEvent, client = DemoClient)]",
             ));
         };
         if slot.is_some() {
@@ -115,6 +134,8 @@ enum Param {
     Context(ContextParam),
     Rpc {
         name: String,
+        /// The Rust name, for the typed client's argument.
+        ident: Ident,
         ty: Box<Type>,
         default: Option<String>,
         default_lit: Option<(attrs::LitKind, proc_macro2::Span)>,
@@ -253,6 +274,10 @@ pub(crate) fn service(args: TokenStream, mut item: ItemImpl) -> TokenStream {
         }
         _ => quote!(),
     };
+    let client = args
+        .client
+        .as_ref()
+        .map(|(vis, name)| client(&methods, vis, name, self_ty));
     quote! {
         #item
 
@@ -267,6 +292,86 @@ pub(crate) fn service(args: TokenStream, mut item: ItemImpl) -> TokenStream {
         }
 
         #into_service
+
+        #client
+    }
+}
+
+/// A typed client: one `async fn` per method, with the method's param and result types.
+fn client(
+    methods: &[MethodSpec],
+    vis: &syn::Visibility,
+    name: &Ident,
+    self_ty: &Type,
+) -> TokenStream {
+    let calls = methods.iter().map(|m| {
+        let fname = &m.ident;
+        let full_name = &m.full_name;
+        let doc = if m.description.is_empty() {
+            format!(" Calls `{full_name}`.")
+        } else {
+            m.description.lines().map(|l| format!(" {l}")).collect::<Vec<_>>().join("\n")
+        };
+        let mut args = Vec::new();
+        let mut pushes = Vec::new();
+        for p in &m.params {
+            if let Param::Rpc { ident, ty, .. } = p {
+                args.push(quote!(#ident: #ty));
+                pushes.push(quote!(params.push(&#ident);));
+            }
+        }
+        let params = if pushes.is_empty() {
+            quote!(let params = ::jsonws::__private::ClientParams::new();)
+        } else {
+            quote! {
+                let mut params = ::jsonws::__private::ClientParams::new();
+                #(#pushes)*
+            }
+        };
+        let ret = match &m.output {
+            Output::Unit => quote!(()),
+            Output::Plain(ty) => quote!(#ty),
+            Output::Result(ty) => match last_segment(ty).and_then(first_arg) {
+                Some(ok) => quote!(#ok),
+                None => quote!(<#ty as ::jsonws::__private::IntoResult>::Ok),
+            },
+        };
+        quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            ///
+            /// The server's error reply (`CallError::Rpc`), or why the call could not be made.
+            #vis async fn #fname(&self, #(#args),*) -> ::core::result::Result<#ret, ::jsonws::CallError> {
+                #params
+                ::jsonws::__private::client_call::<#ret>(&self.client, #full_name, params).await
+            }
+        }
+    });
+    let doc = format!(
+        " A typed client of the service `{}` declares: one method per RPC method, with the same types.",
+        quote!(#self_ty)
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #vis struct #name {
+            client: ::jsonws::client::WsClient,
+        }
+
+        impl #name {
+            /// Calls the service through `client`, a connected WebSocket client.
+            #vis fn new(client: ::jsonws::client::WsClient) -> Self {
+                #name { client }
+            }
+
+            /// The WebSocket client underneath: for subscriptions, raw calls and closing.
+            #vis fn client(&self) -> &::jsonws::client::WsClient {
+                &self.client
+            }
+
+            #(#calls)*
+        }
     }
 }
 
@@ -468,15 +573,18 @@ fn is_named(ty: &Type, name: &str) -> bool {
 
 fn read_param(pt: &syn::PatType) -> syn::Result<Param> {
     let ty = &*pt.ty;
-    let is_extension =
-        |t: &Type| last_segment(t).is_some_and(|s| s.ident == "Extension" && single_arg(s).is_some());
+    let is_extension = |t: &Type| {
+        last_segment(t).is_some_and(|s| s.ident == "Extension" && single_arg(s).is_some())
+    };
     let context = if is_named(ty, "Peer") {
         Some(ContextParam::Peer)
     } else if last_segment(ty).is_some_and(|s| s.ident == "Emitter" && single_arg(s).is_some()) {
         Some(ContextParam::Emitter(Box::new(ty.clone())))
     } else if is_extension(ty)
         || (last_segment(ty).is_some_and(|s| s.ident == "Option")
-            && last_segment(ty).and_then(single_arg).is_some_and(is_extension))
+            && last_segment(ty)
+                .and_then(single_arg)
+                .is_some_and(is_extension))
     {
         Some(ContextParam::Extension(Box::new(ty.clone())))
     } else if is_named(ty, "Context") {
@@ -531,7 +639,15 @@ fn read_param(pt: &syn::PatType) -> syn::Result<Param> {
         }
     };
     let is_option = last_segment(ty).is_some_and(|s| s.ident == "Option");
+    let ident = match &*pt.pat {
+        Pat::Ident(p) => p.ident.clone(),
+        _ => format_ident!(
+            "param_{}",
+            name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        ),
+    };
     Ok(Param::Rpc {
+        ident,
         name,
         ty: Box::new(ty.clone()),
         optional: opts.default.is_some() || opts.default_expr.is_some() || is_option,
@@ -716,7 +832,9 @@ fn register(m: &MethodSpec, self_ty: &Type) -> TokenStream {
             quote!(::jsonws::__private::IntoResult::into_result(#invoke)),
             match last_segment(ty).and_then(first_arg) {
                 Some(Type::Tuple(t)) if t.elems.is_empty() => quote!(::core::option::Option::None),
-                Some(ok) => quote_spanned!(ok.span()=> ::jsonws::__private::result_type::<#ok>(types)),
+                Some(ok) => {
+                    quote_spanned!(ok.span()=> ::jsonws::__private::result_type::<#ok>(types))
+                }
                 None => quote_spanned! {ty.span()=>
                     <<#ty as ::jsonws::__private::IntoResult>::Ok as ::jsonws::__private::Returns>::returns(types)
                 },
@@ -749,9 +867,10 @@ fn register(m: &MethodSpec, self_ty: &Type) -> TokenStream {
         },
         None => quote!(builder = builder.#raw_method(def, handler);),
     };
-    let errors = m.errors.iter().map(|(code, message)| {
-        quote!(::jsonws::service::ErrorDef::new(#code, #message))
-    });
+    let errors = m
+        .errors
+        .iter()
+        .map(|(code, message)| quote!(::jsonws::service::ErrorDef::new(#code, #message)));
     quote! {
         if wanted(#full_name) {
             #(#emitters)*

@@ -124,7 +124,11 @@ impl<T: Clone + Send + Sync + 'static> FromExtensions for crate::Extension<T> {
 
 impl<T: Clone + Send + Sync + 'static> FromExtensions for Option<crate::Extension<T>> {
     fn from_context(context: &crate::Context) -> Result<Self, ErrorObject> {
-        Ok(context.extensions().get::<T>().cloned().map(crate::Extension))
+        Ok(context
+            .extensions()
+            .get::<T>()
+            .cloned()
+            .map(crate::Extension))
     }
 }
 
@@ -166,6 +170,83 @@ macro_rules! default_kind {
 }
 
 default_kind!(IntDefault, int_default, "`{Self}` cannot take an integer literal as its default", [i64, i32, i16, i8, u64, u32, u16, u8, usize, isize, f64, f32, chrono::DateTime<chrono::Utc>]);
-default_kind!(FloatDefault, float_default, "`{Self}` cannot take a float literal as its default", [i64, i32, i16, i8, u64, u32, u16, u8, usize, isize, f64, f32]);
-default_kind!(BoolDefault, bool_default, "`{Self}` cannot take a bool literal as its default", [bool]);
+default_kind!(
+    FloatDefault,
+    float_default,
+    "`{Self}` cannot take a float literal as its default",
+    [i64, i32, i16, i8, u64, u32, u16, u8, usize, isize, f64, f32]
+);
+default_kind!(
+    BoolDefault,
+    bool_default,
+    "`{Self}` cannot take a bool literal as its default",
+    [bool]
+);
 default_kind!(StrDefault, str_default, "`{Self}` cannot take a string literal as its default", [String, url::Url, chrono::DateTime<chrono::Utc>, crate::schema::Binary]);
+
+/// The positional params of a typed client's call, written by each param's [`Type`].
+#[derive(Debug, Default)]
+pub struct ClientParams(Vec<u8>);
+
+impl ClientParams {
+    /// No params yet.
+    pub fn new() -> Self {
+        ClientParams(vec![b'['])
+    }
+
+    /// Appends one param.
+    pub fn push<T: Type>(&mut self, value: &T) {
+        if self.0.len() > 1 {
+            self.0.push(b',');
+        }
+        value.write_json(&mut self.0);
+    }
+}
+
+impl serde::Serialize for ClientParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut text = self.0.clone();
+        text.push(b']');
+        let text = String::from_utf8(text).map_err(serde::ser::Error::custom)?;
+        RawValue::from_string(text)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+/// What a typed client's method gives back: a [`Type`], or `()`.
+pub trait FromResult: Sized {
+    /// Reads the result of `method`.
+    fn from_result(method: &str, raw: &RawValue) -> Result<Self, crate::CallError>;
+}
+
+impl<T: Type> FromResult for T {
+    fn from_result(method: &str, raw: &RawValue) -> Result<Self, crate::CallError> {
+        T::from_json(raw).map_err(|e| crate::CallError::Decode {
+            method: method.to_owned(),
+            source: serde::de::Error::custom(e),
+        })
+    }
+}
+
+impl FromResult for () {
+    fn from_result(_: &str, _: &RawValue) -> Result<Self, crate::CallError> {
+        Ok(())
+    }
+}
+
+/// Calls `method` on `client` with typed params and reads its typed result.
+pub async fn client_call<R: FromResult>(
+    client: &crate::client::WsClient,
+    method: &str,
+    params: ClientParams,
+) -> Result<R, crate::CallError> {
+    let raw: Box<RawValue> = client.call(method, params).await?;
+    R::from_result(method, &raw)
+}
+
+/// A default written as a path converts into the param's type (`Priority::Normal` for an
+/// `Option<Priority>` too).
+pub fn into_default<T, V: Into<T>>(value: V) -> T {
+    value.into()
+}

@@ -127,12 +127,12 @@ pub use protocol::{ErrorObject, Id, RawJson};
 pub use server::Server;
 pub use service::{Service, ServiceBuilder};
 
-pub use jsonws_macros::{Events, Type, service};
 /// A value the layers in front of the router put into the request's extensions, taken by a
 /// `#[jsonws::service]` method as a param (`user: Extension<User>`; `Option<Extension<User>>`
 /// when it may be missing). The same type as axum's, so `axum::Extension` layers fill it.
 /// See [`Context::extensions`].
 pub use axum::Extension;
+pub use jsonws_macros::{Events, Type, service};
 pub use schema::Type;
 
 /// Used by the code `jsonws-macros` generates. Not public API.

@@ -246,12 +246,24 @@ fn event_fallback(
             match fallback {
                 _ if delivered => Reply(None),
                 Some(handler) => handler.call(call).await,
-                None => {
-                    Err::<(), _>(ErrorObject::method_not_found(call.method())).into_reply(call.id())
-                }
+                None => Err::<(), _>(missing_on_client(call.method())).into_reply(call.id()),
             }
         }
     })
+}
+
+/// -32601 saying that the *client* lacks the method, so the server's caller, which gets this
+/// error back, does not look for it on the server.
+fn missing_on_client(method: &str) -> ErrorObject {
+    ErrorObject::new(
+        crate::protocol::code::METHOD_NOT_FOUND,
+        format!("Method not found on the client: the client has no method `{method}`"),
+    )
+    .with_data(serde_json::json!({
+        "method": method,
+        "side": "client",
+        "reason": "the server called the client, which does not answer this method; register it with WsClientBuilder::methods",
+    }))
 }
 
 /// Watches the connection: reports each close and, with a reconnect policy, dials again with
@@ -424,7 +436,28 @@ impl WsClient {
         event: &str,
     ) -> Result<Subscription<T>, CallError> {
         let rx = self.shared.subscribers.add(event);
-        let subscription = Subscription::new(event.to_owned(), rx, self.shared.subscribers.clone());
+        let shared = Arc::downgrade(&self.shared);
+        let unsubscribe = Arc::new(move |event: &str| {
+            let Some(shared) = shared.upgrade() else {
+                return;
+            };
+            let peer = shared.current.borrow().clone();
+            let event = event.to_owned();
+            // Dropped outside a runtime (at exit), there is no connection left to tell.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    if let Err(e) = peer.call::<Vec<String>>("rpc.off", [&event]).await {
+                        tracing::debug!(event, error = %e, "rpc.off after the last subscription was dropped failed");
+                    }
+                });
+            }
+        });
+        let subscription = Subscription::new(
+            event.to_owned(),
+            rx,
+            self.shared.subscribers.clone(),
+            unsubscribe,
+        );
         let _: Vec<String> = self.call("rpc.on", [event]).await?;
         Ok(subscription)
     }

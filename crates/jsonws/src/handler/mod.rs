@@ -295,13 +295,19 @@ impl Methods {
 
     fn rechain(&mut self) {
         let trace: Option<Arc<dyn CallLayer>> = self.traced.then(|| Arc::new(TraceCalls) as _);
-        let chain: Vec<Arc<dyn CallLayer>> =
-            trace.into_iter().chain(self.layers.iter().cloned()).collect();
+        let chain: Vec<Arc<dyn CallLayer>> = trace
+            .into_iter()
+            .chain(self.layers.iter().cloned())
+            .collect();
         self.chain = (!chain.is_empty()).then(|| chain.into());
     }
 
     /// Runs `handler` for `call` through the layers.
-    pub(crate) fn invoke(&self, handler: &Arc<dyn Handler>, call: Call) -> BoxFuture<'static, Reply> {
+    pub(crate) fn invoke(
+        &self,
+        handler: &Arc<dyn Handler>,
+        call: Call,
+    ) -> BoxFuture<'static, Reply> {
         match &self.chain {
             None => handler.call(call),
             Some(chain) => layer::Next::start(handler.clone(), chain.clone()).run(call),

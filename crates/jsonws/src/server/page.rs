@@ -31,7 +31,11 @@ pub(crate) fn service_page(service: &Service) -> String {
                     .map(|d| format!(" = {d}"))
                     .unwrap_or_default();
                 // `?` marks a param the caller may leave out without a default.
-                let optional = if p.default.is_none() && p.optional { "?" } else { "" };
+                let optional = if p.default.is_none() && p.optional {
+                    "?"
+                } else {
+                    ""
+                };
                 format!("{}{optional}: {}{}", p.name, p.ty, default)
             })
             .collect();

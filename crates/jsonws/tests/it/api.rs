@@ -149,7 +149,10 @@ fn todos() -> (Service, Emitter<TodoEvent>) {
 }
 
 /// An auth layer in front of the router: `authorization: Bearer NAME` signs in `NAME`.
-async fn auth(mut request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn auth(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let user = request
         .headers()
         .get("authorization")
@@ -181,7 +184,11 @@ async fn serve_app(registry: Registry) -> String {
         .with_state(AppState { greeting: "ok" });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(jsonws::server::serve(listener, app, registry.shutdown_signal()));
+    tokio::spawn(jsonws::server::serve(
+        listener,
+        app,
+        registry.shutdown_signal(),
+    ));
     format!("http://{addr}/api")
 }
 
@@ -194,7 +201,9 @@ async fn call(url: &str, method: &str, params: Value, headers: &[(&str, &str)]) 
         request = request.header(*name, *value);
     }
     let request = request
-        .body(http_body_util::Full::new(bytes::Bytes::from(body.to_string())))
+        .body(http_body_util::Full::new(bytes::Bytes::from(
+            body.to_string(),
+        )))
         .unwrap();
     let response = tokio::time::timeout(WAIT, client.request(request))
         .await
@@ -227,23 +236,40 @@ async fn macro_services_declare_and_emit_typed_events() {
     let mut cleared = client.subscribe::<Value>("cleared").await.unwrap();
     let todo: Value = client.call("add", ["milk"]).await.unwrap();
     assert_eq!(todo, json!({"id": 1, "title": "milk"}));
-    let event = tokio::time::timeout(WAIT, added.recv()).await.unwrap().unwrap();
+    let event = tokio::time::timeout(WAIT, added.recv())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     assert_eq!(event, json!({"id": 1, "title": "milk"}));
     let _: Value = client.call("clear", ()).await.unwrap();
-    let event = tokio::time::timeout(WAIT, cleared.recv()).await.unwrap();
-    assert_eq!(event, Some(Value::Null), "an event without data");
+    let event = tokio::time::timeout(WAIT, cleared.recv())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(event, Value::Null, "an event without data");
 }
 
 #[test]
 fn an_emitter_not_bound_to_a_service_says_so() {
     let events = Emitter::<TodoEvent>::new();
     let error = events.emit(TodoEvent::Cleared).unwrap_err();
-    assert!(matches!(error, jsonws::service::EmitError::NotServing(_)), "{error}");
-    assert!(error.to_string().contains("ServiceBuilder::emitter"), "{error}");
+    assert!(
+        matches!(error, jsonws::service::EmitError::NotServing(_)),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("ServiceBuilder::emitter"),
+        "{error}"
+    );
     let (service, bound) = todos();
     assert!(bound.service().is_some());
     drop(service);
-    assert!(bound.service().is_none(), "the emitter does not keep the service alive");
+    assert!(
+        bound.service().is_none(),
+        "the emitter does not keep the service alive"
+    );
 }
 
 // issue 8 §2: shared state mutated by concurrent calls, the router in an app with state.
@@ -273,9 +299,18 @@ async fn methods_take_the_request_extensions_as_params() {
     let base = serve_app(Registry::new().service(service)).await;
     let url = format!("{base}/todo/1.0.0");
     let bearer = [("authorization", "Bearer ada")];
-    assert_eq!(call(&url, "whoami", json!([]), &bearer).await["result"], "ada");
-    assert_eq!(call(&url, "maybe_whoami", json!([]), &bearer).await["result"], "ada");
-    assert_eq!(call(&url, "maybe_whoami", json!([]), &[]).await["result"], Value::Null);
+    assert_eq!(
+        call(&url, "whoami", json!([]), &bearer).await["result"],
+        "ada"
+    );
+    assert_eq!(
+        call(&url, "maybe_whoami", json!([]), &bearer).await["result"],
+        "ada"
+    );
+    assert_eq!(
+        call(&url, "maybe_whoami", json!([]), &[]).await["result"],
+        Value::Null
+    );
     let missing = call(&url, "whoami", json!([]), &[]).await;
     assert_eq!(missing["error"]["code"], -32603, "{missing}");
 
@@ -298,18 +333,25 @@ async fn a_registry_layer_sees_every_call_on_every_transport() {
     let seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let log = seen.clone();
     let (service, _) = todos();
-    let registry = Registry::new().service(service).layer(move |call: Call, next: Next| {
-        let log = log.clone();
-        async move {
-            let entry = format!("{:?} {}", call.context().transport(), call.method());
-            if call.method() == "clear" {
-                return Reply::error(call.id(), &ErrorObject::new(4003, "clearing is not allowed"));
+    let registry = Registry::new()
+        .service(service)
+        .layer(move |call: Call, next: Next| {
+            let log = log.clone();
+            async move {
+                let entry = format!("{:?} {}", call.context().transport(), call.method());
+                if call.method() == "clear" {
+                    return Reply::error(
+                        call.id(),
+                        &ErrorObject::new(4003, "clearing is not allowed"),
+                    );
+                }
+                let reply = next.run(call).await;
+                log.lock()
+                    .unwrap()
+                    .push(format!("{entry} {:?}", reply.error_code()));
+                reply
             }
-            let reply = next.run(call).await;
-            log.lock().unwrap().push(format!("{entry} {:?}", reply.error_code()));
-            reply
-        }
-    });
+        });
     let base = serve_app(registry).await;
     let url = format!("{base}/todo/1.0.0");
     call(&url, "count", json!([]), &[]).await;
@@ -327,7 +369,8 @@ async fn a_registry_layer_sees_every_call_on_every_transport() {
         .roundtrip(r#"{"jsonrpc":"2.0","method":"clear","id":3}"#)
         .await;
     assert_eq!(refused["error"]["code"], 4003, "{refused}");
-    ws.roundtrip(r#"{"jsonrpc":"2.0","method":"count","id":4}"#).await;
+    ws.roundtrip(r#"{"jsonrpc":"2.0","method":"count","id":4}"#)
+        .await;
     let seen = seen.lock().unwrap().clone();
     assert_eq!(
         seen,
@@ -346,7 +389,11 @@ async fn layers_of_a_service_run_inside_those_of_the_registry_and_in_process() {
     let order: Arc<Mutex<Vec<&'static str>>> = Arc::default();
     let (inner, outer) = (order.clone(), order.clone());
     let service = Service::builder("calc", "1.0.0")
-        .method(Method::new("one").returns("int").handler(|_: Args| async { Ok::<_, ErrorObject>(1i64) }))
+        .method(
+            Method::new("one")
+                .returns("int")
+                .handler(|_: Args| async { Ok::<_, ErrorObject>(1i64) }),
+        )
         .layer(move |call: Call, next: Next| {
             inner.lock().unwrap().push("service");
             next.run(call)
@@ -354,7 +401,11 @@ async fn layers_of_a_service_run_inside_those_of_the_registry_and_in_process() {
         .build()
         .unwrap();
     assert_eq!(service.call("one", ()).await.unwrap(), 1);
-    assert_eq!(*order.lock().unwrap(), ["service"], "in-process calls go through the service's layers");
+    assert_eq!(
+        *order.lock().unwrap(),
+        ["service"],
+        "in-process calls go through the service's layers"
+    );
     order.lock().unwrap().clear();
     let registry = Registry::new()
         .layer(move |call: Call, next: Next| {
@@ -394,15 +445,24 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Spans {
 #[tokio::test]
 async fn every_call_runs_in_a_tracing_span() {
     use tracing_subscriber::layer::SubscriberExt as _;
-    let spans = Spans::default();
-    let subscriber = tracing_subscriber::registry().with(spans.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global rather than scoped: tracing caches whether a call site is enabled, and the other
+    // tests of this binary, on other threads without a subscriber, would race with a scoped one.
+    static SPANS: std::sync::OnceLock<Spans> = std::sync::OnceLock::new();
+    let spans = SPANS.get_or_init(|| {
+        let spans = Spans::default();
+        let subscriber = tracing_subscriber::registry().with(spans.clone());
+        tracing::subscriber::set_global_default(subscriber).expect("no other test sets one");
+        spans
+    });
     let (service, _) = todos();
     let base = serve_app(Registry::new().service(service)).await;
     call(&format!("{base}/todo/1"), "count", json!([]), &[]).await;
     let spans = spans.0.lock().unwrap().clone();
+    let spans: Vec<&String> = spans.iter().filter(|s| s.starts_with("call ")).collect();
     assert!(
-        spans.iter().any(|s| s.starts_with("call method=count") && s.contains("transport=Http")),
+        spans
+            .iter()
+            .any(|s| s.starts_with("call method=count") && s.contains("transport=Http")),
         "{spans:?}"
     );
 }
@@ -448,7 +508,10 @@ async fn declared_errors_are_described_everywhere() {
         json["methods"]["get"]["errors"],
         json!([{"code": 4004, "message": "No todo has this id."}])
     );
-    assert!(json["methods"]["count"].get("errors").is_none(), "absent when none are declared");
+    assert!(
+        json["methods"]["count"].get("errors").is_none(),
+        "absent when none are declared"
+    );
     let openrpc = jsonws::metadata::openrpc(&service);
     let get = openrpc["methods"]
         .as_array()
@@ -456,10 +519,16 @@ async fn declared_errors_are_described_everywhere() {
         .iter()
         .find(|m| m["name"] == "get")
         .unwrap();
-    assert_eq!(get["errors"], json!([{"code": 4004, "message": "No todo has this id."}]));
+    assert_eq!(
+        get["errors"],
+        json!([{"code": 4004, "message": "No todo has this id."}])
+    );
     let base = serve_app(Registry::new().service(service)).await;
     let (_, _, page) = http_get(&format!("{base}/todo/1.0.0")).await;
-    assert!(page.contains("error <code>4004</code>: No todo has this id."), "{page}");
+    assert!(
+        page.contains("error <code>4004</code>: No todo has this id."),
+        "{page}"
+    );
 }
 
 /// A priority, for enum defaults written as paths.
@@ -527,7 +596,10 @@ impl Kinds {
 // issue 8 §6: the common Rust types, Option params and the new default forms.
 #[tokio::test]
 async fn common_rust_types_and_default_forms_work() {
-    let service = Service::builder("kinds", "1.0.0").define_all(Kinds).build().unwrap();
+    let service = Service::builder("kinds", "1.0.0")
+        .define_all(Kinds)
+        .build()
+        .unwrap();
     let call = |method: &'static str, params: Value| {
         let service = service.clone();
         async move { service.call(method, params).await }
@@ -536,14 +608,20 @@ async fn common_rust_types_and_default_forms_work() {
     let error = call("small", json!([256, 0, 0])).await.unwrap_err();
     assert_eq!(error.code, -32602, "{error}");
     assert!(error.to_string().contains("u8"), "{error}");
-    assert_eq!(call("small", json!([0, -1, 0])).await.unwrap_err().code, -32602);
+    assert_eq!(
+        call("small", json!([0, -1, 0])).await.unwrap_err().code,
+        -32602
+    );
     assert_eq!(
         call("total", json!([{"a": 1.5, "b": 2}])).await.unwrap(),
         json!({"total": 3.5})
     );
     let error = call("total", json!([{"a": "x"}])).await.unwrap_err();
     assert!(error.to_string().contains("number"), "{error}");
-    assert_eq!(call("unique", json!([["b", "a", "b"]])).await.unwrap(), json!(["a", "b"]));
+    assert_eq!(
+        call("unique", json!([["b", "a", "b"]])).await.unwrap(),
+        json!(["a", "b"])
+    );
     assert_eq!(call("distinct", json!([[1, 1, 2]])).await.unwrap(), 2);
     assert_eq!(
         call("task", json!(["x"])).await.unwrap(),
@@ -551,24 +629,36 @@ async fn common_rust_types_and_default_forms_work() {
         "`#[jsonws(default)]` is Rust's `Options::default()`"
     );
     assert_eq!(
-        call("task", json!({"title": "x", "note": "n", "priority": "High", "options": {"verbose": true}}))
-            .await
-            .unwrap(),
+        call(
+            "task",
+            json!({"title": "x", "note": "n", "priority": "High", "options": {"verbose": true}})
+        )
+        .await
+        .unwrap(),
         json!({"title": "x", "note": "n", "priority": "High", "options": [true, "High"], "tries": 0}),
         "a field left out takes its own default"
     );
     let task = service.method("task").unwrap();
     let note = &task.params[1];
-    assert!(note.optional && note.default.is_none(), "an Option param is optional without a default");
+    assert!(
+        note.optional && note.default.is_none(),
+        "an Option param is optional without a default"
+    );
     assert_eq!(task.params[2].default, Some(json!("Normal")));
-    assert_eq!(task.params[3].default, Some(json!({"verbose": false, "priority": "Normal"})));
+    assert_eq!(
+        task.params[3].default,
+        Some(json!({"verbose": false, "priority": "Normal"}))
+    );
     assert_eq!(task.params[4].default, Some(json!(0)));
     let meta = jsonws::metadata::json(&service);
     assert_eq!(meta["methods"]["task"]["params"][1]["optional"], true);
     assert_eq!(meta["methods"]["small"]["params"][1]["type"], "int");
     assert_eq!(meta["methods"]["unique"]["returns"], "string");
     assert_eq!(meta["methods"]["unique"]["returnsArray"], true);
-    assert_eq!(meta["types"]["Options"]["struct"]["priority"]["default"], "High");
+    assert_eq!(
+        meta["types"]["Options"]["struct"]["priority"]["default"],
+        "High"
+    );
 }
 
 // issue 8 §6: a builder handler returns a `#[derive(Type)]` struct with no `Serialize`.
@@ -576,9 +666,16 @@ async fn common_rust_types_and_default_forms_work() {
 async fn builder_handlers_return_derived_types() {
     let service = Service::builder("geo", "1.0.0")
         .register::<Todo>()
-        .method(Method::new("first").returns("Todo").handler(|_: Args| async {
-            Ok::<_, ErrorObject>(Todo { id: 1, title: "t".into() })
-        }))
+        .method(
+            Method::new("first")
+                .returns("Todo")
+                .handler(|_: Args| async {
+                    Ok::<_, ErrorObject>(Todo {
+                        id: 1,
+                        title: "t".into(),
+                    })
+                }),
+        )
         .build()
         .unwrap();
     assert_eq!(
@@ -592,5 +689,129 @@ fn reply_error_answers_only_requests() {
     let id = jsonws::Id::from(5u64);
     let reply = Reply::error(Some(&id), &ErrorObject::new(4001, "no"));
     assert_eq!(reply.error_code(), Some(4001));
-    assert!(Reply::error(None, &ErrorObject::new(4001, "no")).as_bytes().is_none());
+    assert!(
+        Reply::error(None, &ErrorObject::new(4001, "no"))
+            .as_bytes()
+            .is_none()
+    );
+}
+
+/// A point, for the typed client.
+#[derive(Type, Debug, Clone, PartialEq)]
+struct Point {
+    x: i64,
+    y: i64,
+}
+
+struct Geometry;
+
+#[jsonws::service(name = "geometry", version = "1.0.0", client = GeometryClient)]
+impl Geometry {
+    /// Adds two integers.
+    async fn sum(&self, a: i64, b: i64) -> i64 {
+        a + b
+    }
+
+    /// Moves a point.
+    fn shift(&self, p: Point, #[jsonws(default = 1)] by: i64) -> Result<Point, ErrorObject> {
+        Ok(Point {
+            x: p.x + by,
+            y: p.y + by,
+        })
+    }
+
+    /// Fails.
+    fn fail(&self) -> Result<(), String> {
+        Err("no".into())
+    }
+
+    /// Asks the calling client `confirm`.
+    async fn ask(&self, peer: jsonws::Peer, question: String) -> Result<String, ErrorObject> {
+        Ok(peer.call("confirm", (question,)).await?)
+    }
+}
+
+// issue 8 §8: a typed client from the same `#[jsonws::service]`.
+#[tokio::test]
+async fn a_typed_client_comes_from_the_service_definition() {
+    let base = serve_app(Registry::new().service(Geometry.into_service().unwrap())).await;
+    let ws = base.replacen("http", "ws", 1) + "/geometry/1";
+    let geometry = GeometryClient::new(WsClient::connect(&ws).await.unwrap());
+    assert_eq!(geometry.sum(1, 2).await.unwrap(), 3);
+    assert_eq!(
+        geometry.shift(Point { x: 1, y: 2 }, 10).await.unwrap(),
+        Point { x: 11, y: 12 }
+    );
+    match geometry.fail().await {
+        Err(jsonws::CallError::Rpc(e)) => assert_eq!((e.code, e.message.as_str()), (-32000, "no")),
+        other => panic!("{other:?}"),
+    }
+    geometry.client().close();
+}
+
+// issue 8 §8: a server → client call to a method the client lacks says the client lacks it.
+#[tokio::test]
+async fn a_method_missing_on_the_client_is_named_as_such() {
+    let base = serve_app(Registry::new().service(Geometry.into_service().unwrap())).await;
+    let ws = base.replacen("http", "ws", 1) + "/geometry/1";
+    let geometry = GeometryClient::new(WsClient::connect(&ws).await.unwrap());
+    match geometry.ask("proceed?".into()).await {
+        Err(jsonws::CallError::Rpc(e)) => {
+            assert_eq!(e.code, -32601);
+            assert!(e.message.contains("on the client"), "{e}");
+            assert_eq!(e.data.as_ref().unwrap()["side"], "client", "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// issue 8 §8: dropping the last subscription sends `rpc.off`; data of another type is an
+// error on the stream, and the events after it still come.
+#[tokio::test]
+async fn subscriptions_unsubscribe_on_drop_and_report_bad_data() {
+    let (service, events) = todos();
+    let base = serve_app(Registry::new().service(service.clone())).await;
+    let ws = base.replacen("http", "ws", 1) + "/todo/1";
+    let client = WsClient::connect(&ws).await.unwrap();
+    let mut wrong = client.subscribe::<i64>("todo.added").await.unwrap();
+    let right = client.subscribe::<Value>("todo.added").await.unwrap();
+    assert_eq!(service.subscriber_count("todo.added"), 1);
+    events
+        .emit(TodoEvent::Added(Todo {
+            id: 9,
+            title: "x".into(),
+        }))
+        .unwrap();
+    let error = tokio::time::timeout(WAIT, wrong.recv())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    assert!(error.to_string().contains("todo.added"), "{error}");
+    events
+        .emit(TodoEvent::Added(Todo {
+            id: 10,
+            title: "y".into(),
+        }))
+        .unwrap();
+    let next = tokio::time::timeout(WAIT, wrong.recv()).await.unwrap();
+    assert!(
+        matches!(next, Some(Err(_))),
+        "the stream goes on after a bad event"
+    );
+    drop(wrong);
+    assert_eq!(
+        service.subscriber_count("todo.added"),
+        1,
+        "another subscription is left"
+    );
+    drop(right);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while service.subscriber_count("todo.added") > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "rpc.off was not sent"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }

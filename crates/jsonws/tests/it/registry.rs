@@ -188,7 +188,11 @@ async fn the_root_answers_alike_nested_and_merged() {
         let app = axum::Router::new().nest("/api", registry.router());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(jsonws::server::serve(listener, app, registry.shutdown_signal()));
+        tokio::spawn(jsonws::server::serve(
+            listener,
+            app,
+            registry.shutdown_signal(),
+        ));
         format!("http://{addr}/api")
     };
     let merged = serve(registry()).await.base;
