@@ -28,6 +28,17 @@ pub enum ConnectError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The server answered the upgrade request with an HTTP error instead of switching
+    /// protocols; `body` says why (for example, which versions the service has).
+    #[error("`{url}` refused the WebSocket handshake with HTTP {status}: {body}")]
+    Refused {
+        /// The URL given.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The response body, as text (empty when there was none).
+        body: String,
+    },
     /// The connection or the handshake failed.
     #[error("could not connect to `{url}`: {source}")]
     Handshake {
@@ -209,9 +220,20 @@ async fn dial(
     request.headers_mut().extend(headers.iter().cloned());
     let (socket, _response) = connect_async_with_config(request, Some(config.websocket()), false)
         .await
-        .map_err(|e| ConnectError::Handshake {
-            url: url.into(),
-            source: Box::new(e),
+        .map_err(|e| match e {
+            tokio_tungstenite::tungstenite::Error::Http(response) => ConnectError::Refused {
+                url: url.into(),
+                status: response.status().as_u16(),
+                body: response
+                    .body()
+                    .as_deref()
+                    .map(|b| String::from_utf8_lossy(b).trim().to_owned())
+                    .unwrap_or_default(),
+            },
+            e => ConnectError::Handshake {
+                url: url.into(),
+                source: Box::new(e),
+            },
         })?;
     let setup = peer::connection_setup(methods, config, None);
     let (peer, task) = open(socket, setup, |peer| {

@@ -815,3 +815,28 @@ async fn subscriptions_unsubscribe_on_drop_and_report_bad_data() {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
 }
+
+// issue 8 §9: the docs page did not tell an optional param from a required one.
+#[tokio::test]
+async fn the_docs_page_marks_optional_params() {
+    let service = Service::builder("kinds", "1.0.0").define_all(Kinds).build().unwrap();
+    let base = serve_app(Registry::new().service(service)).await;
+    let (_, _, page) = http_get(&format!("{base}/kinds/1.0.0")).await;
+    assert!(
+        page.contains("task(title: string, note?: string, priority: Priority = "),
+        "{page}"
+    );
+}
+
+// issue 8 §9: the README linked outside the repository, and the macros' docs to a docs.rs
+// page that does not exist.
+#[test]
+fn docs_link_only_inside_the_repository() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    for file in ["README.md", "crates/jsonws-macros/src/lib.rs", "crates/jsonws/src/lib.rs"] {
+        let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+        for bad in ["../shared", "](http", "docs.rs/"] {
+            assert!(!text.contains(bad), "{file} links outside the repository: `{bad}`");
+        }
+    }
+}
