@@ -154,6 +154,14 @@ fn derive_struct(
                         description: ::std::borrow::ToOwned::to_owned(#description),
                         fields,
                     }));
+                } else if types.needs_check(#name) {
+                    // Declared before (imported): the Rust type must describe the same data.
+                    let fields = ::std::vec![#(#defs),*];
+                    types.check(&::jsonws::schema::TypeDef::Struct(::jsonws::schema::StructDef {
+                        name: ::std::borrow::ToOwned::to_owned(#name),
+                        description: ::std::borrow::ToOwned::to_owned(#description),
+                        fields,
+                    }));
                 }
                 ::jsonws::schema::TypeRef {
                     name: ::jsonws::schema::TypeName::Named(::std::borrow::ToOwned::to_owned(#name)),
@@ -273,6 +281,13 @@ fn derive_enum(
             fn type_ref(types: &mut ::jsonws::schema::Types) -> ::jsonws::schema::TypeRef {
                 if !types.contains(#name) {
                     types.define(::jsonws::schema::TypeDef::Enum(::jsonws::schema::EnumDef {
+                        name: ::std::borrow::ToOwned::to_owned(#name),
+                        description: ::std::borrow::ToOwned::to_owned(#description),
+                        members: ::std::vec![#(#member_defs),*],
+                    }));
+                } else if types.needs_check(#name) {
+                    // Declared before (imported): the Rust enum must have the same members.
+                    types.check(&::jsonws::schema::TypeDef::Enum(::jsonws::schema::EnumDef {
                         name: ::std::borrow::ToOwned::to_owned(#name),
                         description: ::std::borrow::ToOwned::to_owned(#description),
                         members: ::std::vec![#(#member_defs),*],

@@ -562,7 +562,7 @@ impl ServiceBuilder {
     }
 
     fn check(&mut self) {
-        let mut problems = Vec::new();
+        let mut problems = self.types.take_conflicts();
         let known = |ty: &TypeRef| match &ty.name {
             TypeName::Named(n) => self.types.contains(n),
             TypeName::Builtin(_) => true,

@@ -840,3 +840,110 @@ fn docs_link_only_inside_the_repository() {
         }
     }
 }
+
+/// A point with a third coordinate the description file below does not have.
+#[derive(Type)]
+#[jsonws(rename = "Point")]
+struct Point3 {
+    x: i64,
+    y: i64,
+    z: i64,
+}
+
+struct Space;
+
+#[jsonws::service]
+impl Space {
+    /// The origin.
+    fn origin(&self) -> Point3 {
+        Point3 { x: 0, y: 0, z: 0 }
+    }
+}
+
+struct Plane;
+
+#[jsonws::service]
+impl Plane {
+    /// The origin.
+    fn origin(&self) -> Point {
+        Point { x: 0, y: 0 }
+    }
+}
+
+const POINT_FILE: &str = r#"{ "types": { "Point": { "description": "From the file.", "struct": { "x": "int", "y": "int" } } } }"#;
+
+// issue 8 §7: importing a file, then defining a Rust type that differs from it, built and
+// served data that contradicted `?json`; the other order failed. Both orders now compare.
+#[test]
+fn imported_and_rust_types_must_agree_in_either_order() {
+    let import_first = Service::builder("s", "1.0.0")
+        .import_json(POINT_FILE, "point.json")
+        .define_all(Space)
+        .build()
+        .unwrap_err();
+    assert!(
+        import_first.problems[0].contains("type `Point`") && import_first.problems[0].contains("z: int"),
+        "{import_first}"
+    );
+    let rust_first = Service::builder("s", "1.0.0")
+        .define_all(Space)
+        .import_json(POINT_FILE, "point.json")
+        .build()
+        .unwrap_err();
+    assert!(
+        rust_first.problems[0].contains("`Point` is already declared on the service, differently"),
+        "{rust_first}"
+    );
+    // The same data with another description is the same type, in either order.
+    for service in [
+        Service::builder("s", "1.0.0").import_json(POINT_FILE, "point.json").define_all(Plane),
+        Service::builder("s", "1.0.0").define_all(Plane).import_json(POINT_FILE, "point.json"),
+    ] {
+        service.build().unwrap();
+    }
+}
+
+// issue 8 §7: a description file could not declare an optional param without a default.
+#[tokio::test]
+async fn description_files_declare_optional_params() {
+    let file = r#"{ "methods": { "greet": { "params": [
+        { "name": "name", "type": "string", "optional": true }
+    ], "returns": "string", "errors": [{ "code": 4004, "message": "Nobody here." }] } } }"#;
+    let service = Service::builder("s", "1.0.0")
+        .import_json(file, "greet.json")
+        .implement("greet", |args: Args| async move {
+            let name: Option<String> = args.get("name")?;
+            Ok::<_, ErrorObject>(format!("hello, {}", name.as_deref().unwrap_or("you")))
+        })
+        .build()
+        .unwrap();
+    let greet = service.method("greet").unwrap();
+    assert!(greet.params[0].optional && greet.params[0].default.is_none());
+    assert_eq!(greet.errors, [jsonws::service::ErrorDef::new(4004, "Nobody here.")]);
+    assert_eq!(service.call("greet", ()).await.unwrap(), "hello, you");
+    let bad = Service::builder("s", "1.0.0")
+        .import_json(r#"{ "methods": { "f": { "params": [{ "name": "n", "optional": 1 }] } } }"#, "f.json")
+        .build()
+        .unwrap_err();
+    assert!(bad.problems[0].contains("`optional` is true or false"), "{bad}");
+}
+
+// issue 8 §7: our own `?json` is importable: `?json` → import → `?json` gives it back.
+#[test]
+fn metadata_round_trips_through_import() {
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/metadata/json.json")).unwrap(),
+    )
+    .unwrap();
+    let (todos, _) = todos();
+    let kinds = Service::builder("kinds", "1.0.0").define_all(Kinds).build().unwrap();
+    for meta in [fixture, jsonws::metadata::json(&todos), jsonws::metadata::json(&kinds)] {
+        let name = meta["name"].as_str().unwrap();
+        let version = meta["version"].as_str().unwrap();
+        let copy = Service::builder(name, version)
+            .import_metadata(&meta, "?json")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(jsonws::metadata::json(&copy), meta, "{name}");
+    }
+}
