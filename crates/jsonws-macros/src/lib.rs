@@ -161,6 +161,12 @@ pub fn derive_events(input: TokenStream) -> TokenStream {
 /// the doc comments of the `impl` block; `name` and `version` come together, and add
 /// `into_service`; `events` declares the events of a `#[derive(Events)]` enum.
 ///
+/// `client = GeometryClient` (or `client = pub(crate) GeometryClient`; `pub` by default) also
+/// generates a typed client, as jsonrpsee's `#[rpc(client)]` does: `GeometryClient::new(ws)`
+/// wraps a connected `jsonws::client::WsClient`, and has one `async fn` per RPC method taking
+/// its RPC params (context params left out) with the same types and returning
+/// `Result<T, jsonws::CallError>`: `GeometryClient::new(ws).sum(1, 2).await`.
+///
 /// # Examples
 ///
 /// ```ignore

@@ -239,8 +239,11 @@ impl TypeDef {
     /// defaults, or the same members with the same values, in any order).
     pub fn difference(&self, other: &TypeDef) -> Option<String> {
         fn members(e: &EnumDef) -> String {
-            let mut members: Vec<String> =
-                e.members.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+            let mut members: Vec<String> = e
+                .members
+                .iter()
+                .map(|(n, v)| format!("{n} = {v}"))
+                .collect();
             members.sort();
             members.join(", ")
         }
@@ -250,7 +253,11 @@ impl TypeDef {
                 .iter()
                 .map(|f| {
                     let optional = if f.required { "" } else { "?" };
-                    let default = f.default.as_ref().map(|d| format!(" = {d}")).unwrap_or_default();
+                    let default = f
+                        .default
+                        .as_ref()
+                        .map(|d| format!(" = {d}"))
+                        .unwrap_or_default();
                     format!("{}{optional}: {}{default}", f.name, f.ty)
                 })
                 .collect();

@@ -819,7 +819,10 @@ async fn subscriptions_unsubscribe_on_drop_and_report_bad_data() {
 // issue 8 §9: the docs page did not tell an optional param from a required one.
 #[tokio::test]
 async fn the_docs_page_marks_optional_params() {
-    let service = Service::builder("kinds", "1.0.0").define_all(Kinds).build().unwrap();
+    let service = Service::builder("kinds", "1.0.0")
+        .define_all(Kinds)
+        .build()
+        .unwrap();
     let base = serve_app(Registry::new().service(service)).await;
     let (_, _, page) = http_get(&format!("{base}/kinds/1.0.0")).await;
     assert!(
@@ -833,10 +836,17 @@ async fn the_docs_page_marks_optional_params() {
 #[test]
 fn docs_link_only_inside_the_repository() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    for file in ["README.md", "crates/jsonws-macros/src/lib.rs", "crates/jsonws/src/lib.rs"] {
+    for file in [
+        "README.md",
+        "crates/jsonws-macros/src/lib.rs",
+        "crates/jsonws/src/lib.rs",
+    ] {
         let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
         for bad in ["../shared", "](http", "docs.rs/"] {
-            assert!(!text.contains(bad), "{file} links outside the repository: `{bad}`");
+            assert!(
+                !text.contains(bad),
+                "{file} links outside the repository: `{bad}`"
+            );
         }
     }
 }
@@ -882,7 +892,8 @@ fn imported_and_rust_types_must_agree_in_either_order() {
         .build()
         .unwrap_err();
     assert!(
-        import_first.problems[0].contains("type `Point`") && import_first.problems[0].contains("z: int"),
+        import_first.problems[0].contains("type `Point`")
+            && import_first.problems[0].contains("z: int"),
         "{import_first}"
     );
     let rust_first = Service::builder("s", "1.0.0")
@@ -896,8 +907,12 @@ fn imported_and_rust_types_must_agree_in_either_order() {
     );
     // The same data with another description is the same type, in either order.
     for service in [
-        Service::builder("s", "1.0.0").import_json(POINT_FILE, "point.json").define_all(Plane),
-        Service::builder("s", "1.0.0").define_all(Plane).import_json(POINT_FILE, "point.json"),
+        Service::builder("s", "1.0.0")
+            .import_json(POINT_FILE, "point.json")
+            .define_all(Plane),
+        Service::builder("s", "1.0.0")
+            .define_all(Plane)
+            .import_json(POINT_FILE, "point.json"),
     ] {
         service.build().unwrap();
     }
@@ -919,25 +934,45 @@ async fn description_files_declare_optional_params() {
         .unwrap();
     let greet = service.method("greet").unwrap();
     assert!(greet.params[0].optional && greet.params[0].default.is_none());
-    assert_eq!(greet.errors, [jsonws::service::ErrorDef::new(4004, "Nobody here.")]);
+    assert_eq!(
+        greet.errors,
+        [jsonws::service::ErrorDef::new(4004, "Nobody here.")]
+    );
     assert_eq!(service.call("greet", ()).await.unwrap(), "hello, you");
     let bad = Service::builder("s", "1.0.0")
-        .import_json(r#"{ "methods": { "f": { "params": [{ "name": "n", "optional": 1 }] } } }"#, "f.json")
+        .import_json(
+            r#"{ "methods": { "f": { "params": [{ "name": "n", "optional": 1 }] } } }"#,
+            "f.json",
+        )
         .build()
         .unwrap_err();
-    assert!(bad.problems[0].contains("`optional` is true or false"), "{bad}");
+    assert!(
+        bad.problems[0].contains("`optional` is true or false"),
+        "{bad}"
+    );
 }
 
 // issue 8 §7: our own `?json` is importable: `?json` → import → `?json` gives it back.
 #[test]
 fn metadata_round_trips_through_import() {
     let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/metadata/json.json")).unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/metadata/json.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     let (todos, _) = todos();
-    let kinds = Service::builder("kinds", "1.0.0").define_all(Kinds).build().unwrap();
-    for meta in [fixture, jsonws::metadata::json(&todos), jsonws::metadata::json(&kinds)] {
+    let kinds = Service::builder("kinds", "1.0.0")
+        .define_all(Kinds)
+        .build()
+        .unwrap();
+    for meta in [
+        fixture,
+        jsonws::metadata::json(&todos),
+        jsonws::metadata::json(&kinds),
+    ] {
         let name = meta["name"].as_str().unwrap();
         let version = meta["version"].as_str().unwrap();
         let copy = Service::builder(name, version)

@@ -69,7 +69,9 @@ fn item(kind: &str, name: &str, meta: &Value) -> Result<(&'static str, Value), S
             let def = meta["methods"].get(name).ok_or_else(missing)?;
             Ok(("methods", method_entry(def)))
         }
-        other => Err(format!("`{other}:{name}` in a group is not a type, event or method")),
+        other => Err(format!(
+            "`{other}:{name}` in a group is not a type, event or method"
+        )),
     }
 }
 
@@ -77,7 +79,10 @@ fn type_entry(def: &Value) -> (&'static str, Value) {
     let description = def.get("description").cloned().unwrap_or_default();
     if def.get("enum").and_then(Value::as_bool) == Some(true) {
         let members = def.get("struct").cloned().unwrap_or_default();
-        return ("enums", json!({ "description": description, "struct": members }));
+        return (
+            "enums",
+            json!({ "description": description, "struct": members }),
+        );
     }
     let mut fields = Map::new();
     if let Some(Value::Object(struct_)) = def.get("struct") {
@@ -97,7 +102,10 @@ fn type_entry(def: &Value) -> (&'static str, Value) {
             fields.insert(name.clone(), Value::Object(out));
         }
     }
-    ("types", json!({ "description": description, "struct": fields }))
+    (
+        "types",
+        json!({ "description": description, "struct": fields }),
+    )
 }
 
 fn event_entry(def: &Value) -> Value {
@@ -174,7 +182,12 @@ fn description_of(meta: &Value) -> Result<Value, String> {
             "description".into(),
             group.get("description").cloned().unwrap_or_default(),
         );
-        for entry in group.get("items").and_then(Value::as_array).into_iter().flatten() {
+        for entry in group
+            .get("items")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let entry = entry.as_str().unwrap_or_default();
             let Some((kind, item_name)) = entry.split_once(':') else {
                 return Err(format!("`{entry}` in group `{name}` is not kind:name"));
@@ -193,17 +206,30 @@ fn description_of(meta: &Value) -> Result<Value, String> {
         "description".into(),
         meta.get("description").cloned().unwrap_or_default(),
     );
-    for (kind, key) in [("type", "types"), ("event", "events"), ("method", "methods")] {
+    for (kind, key) in [
+        ("type", "types"),
+        ("event", "events"),
+        ("method", "methods"),
+    ] {
         let names: Vec<String> = object(meta, key)?.keys().cloned().collect();
-        let first_free = names.iter().position(|n| !in_group.contains(&format!("{kind}:{n}")));
-        let first_grouped = names.iter().position(|n| in_group.contains(&format!("{kind}:{n}")));
+        let first_free = names
+            .iter()
+            .position(|n| !in_group.contains(&format!("{kind}:{n}")));
+        let first_grouped = names
+            .iter()
+            .position(|n| in_group.contains(&format!("{kind}:{n}")));
         let early = kind == "type" || first_grouped.is_none() || first_free < first_grouped;
         for name in &names {
             if in_group.contains(&format!("{kind}:{name}")) {
                 continue;
             }
             let (section, value) = item(kind, name, meta)?;
-            put(if early { &mut before } else { &mut after }, section, name, value);
+            put(
+                if early { &mut before } else { &mut after },
+                section,
+                name,
+                value,
+            );
         }
     }
     let mut out = before;

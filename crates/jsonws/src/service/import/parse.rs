@@ -502,7 +502,10 @@ impl Parse<'_> {
             }
             Some(other) => self.problem(
                 &format!("{path}.errors"),
-                format!("`errors` is an array of {{\"code\", \"message\"}}, not {}", other.kind()),
+                format!(
+                    "`errors` is an array of {{\"code\", \"message\"}}, not {}",
+                    other.kind()
+                ),
             ),
         }
         match spec.get("params") {
