@@ -90,7 +90,7 @@ pub enum ConnectionEvent {
 /// let sum: i64 = client.call("sum", (40, 2)).await?;
 /// let mut ticks = client.subscribe::<serde_json::Value>("tick").await?;
 /// while let Some(tick) = ticks.recv().await {
-///     println!("{tick}");
+///     println!("{}", tick?);
 /// }
 /// # Ok(()) }
 /// ```

@@ -42,7 +42,7 @@ use crate::{Config, Methods};
 /// let registry = Registry::new().service(v1).service(v1_1);
 /// assert_eq!(registry.resolve("calc", "1").unwrap().version().to_string(), "1.1.0");
 /// assert_eq!(registry.resolve("calc", "1.0").unwrap().version().to_string(), "1.0.0");
-/// let app = axum::Router::new().nest("/api", registry.router());
+/// let app: axum::Router = axum::Router::new().nest("/api", registry.router());
 /// # let _ = app;
 /// ```
 #[derive(Clone)]
