@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Interop tests: starts `jsonws serve` on a free port and points two JSON-RPC clients nobody here
-# wrote at it — Node with the npm `ws` package (node/interop.mjs) and Python with PyPI
+# Interop tests: starts `jsonws serve` on a free port and points JSON-RPC clients nobody here
+# wrote at it — Node with the npm `ws` package (node/interop.mjs), the stock npm
+# `socket.io-client` on each of its transports (node/socketio.mjs) and Python with PyPI
 # `websockets` (python/interop.py). Both dependency sets are locked (package-lock.json,
 # requirements.txt with hashes) and installed here on first use only.
 #
 # Usage: tests/interop/run.sh [path/to/jsonws]     (default: target/debug/jsonws in the repo root)
-# Prints `interop node: ok` / `interop python: ok` and a closing `N passed, N failed` line;
+# Prints `interop node: ok` / `interop socketio: ok` / `interop python: ok` and a closing `N passed, N failed` line;
 # exits non-zero if anything failed.
 set -euo pipefail
 
@@ -26,7 +27,7 @@ for tool in node npm python3; do
 done
 
 # Dependencies, installed from the lock files only when missing.
-if [[ ! -f "$here/node/node_modules/ws/package.json" ]]; then
+if [[ ! -f "$here/node/node_modules/ws/package.json" || ! -f "$here/node/node_modules/socket.io-client/package.json" ]]; then
   echo "interop: installing node dependencies (npm ci)"
   (cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $here/node"
 fi
@@ -92,6 +93,7 @@ run_client() { # name, command...
   fi
 }
 run_client node node "$here/node/interop.mjs"
+run_client socketio node "$here/node/socketio.mjs"
 run_client python "$venv/bin/python" "$here/python/interop.py"
 
 if ! kill -0 "$server_pid" 2>/dev/null; then

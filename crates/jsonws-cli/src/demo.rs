@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use jsonws::schema::Binary;
 use jsonws::service::{BuildError, EmitError, Emitter};
-use jsonws::{ErrorObject, Peer, Service, Type};
-use serde_json::{Value, json};
+use jsonws::{ErrorObject, Peer, RawJson, Service, Type};
+use serde_json::json;
 
 /// A primary colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Type)]
@@ -62,8 +62,10 @@ pub(crate) enum DemoEvent {
     ChatMessage(ChatMessage),
 }
 
-/// The largest `types.bytes` answers: enough to try binary data, not enough to hurt.
-const MAX_BYTES: i64 = 1 << 20;
+/// The largest `types.bytes` answers: enough to try binary data, small enough that a batch
+/// of them cannot make the server build a huge reply (over the message limit, entries become
+/// errors anyway).
+const MAX_BYTES: i64 = 64 * 1024;
 
 /// The demo's methods.
 pub(crate) struct Demo;
@@ -76,8 +78,8 @@ impl Demo {
             .ok_or_else(|| ErrorObject::invalid_params("a + b does not fit in a 64-bit integer"))
     }
 
-    /// Returns its argument unchanged.
-    async fn echo(&self, value: Value) -> Value {
+    /// Returns its argument unchanged: the exact JSON text it was sent.
+    async fn echo(&self, value: RawJson) -> RawJson {
         value
     }
 
@@ -94,8 +96,8 @@ impl Demo {
         &self,
         base: f64,
         #[jsonws(default = 2, description = "The exponent.")] exp: i64,
-    ) -> f64 {
-        base.powf(exp as f64)
+    ) -> Result<f64, ErrorObject> {
+        finite(base.powf(exp as f64))
     }
 
     /// Returns the point, with its default label filled in.
@@ -153,8 +155,9 @@ impl Demo {
 
     /// Adds up a list of numbers.
     #[jsonws(namespace = "types")]
-    async fn total(&self, values: Vec<f64>) -> f64 {
-        values.iter().sum()
+    async fn total(&self, values: Vec<f64>) -> Result<f64, ErrorObject> {
+        // A fold from +0.0: `Iterator::sum` of no floats is -0.0.
+        finite(values.iter().fold(0.0, |sum, v| sum + v))
     }
 
     /// Says something to everyone subscribed to `chat.message`.
@@ -175,11 +178,21 @@ impl Demo {
     /// Asks the calling client `confirm(question)` and returns its answer: the server calling
     /// its client, over WebSocket.
     async fn ask(&self, peer: Peer, question: String) -> Result<String, ErrorObject> {
-        let answer: Value = peer.call("confirm", (question,)).await?;
-        Ok(match answer {
-            Value::String(s) => s,
-            other => other.to_string(),
-        })
+        // An answer that is not a string fails the call with a message naming it.
+        Ok(peer.call("confirm", (question,)).await?)
+    }
+}
+
+/// A result JSON can carry: NaN and ±∞ are the application error 4001, not `null`.
+fn finite(n: f64) -> Result<f64, ErrorObject> {
+    if n.is_finite() {
+        Ok(n)
+    } else {
+        Err(
+            ErrorObject::new(4001, "the result is not a finite number").with_data(json!({
+                "result": n.to_string()
+            })),
+        )
     }
 }
 

@@ -5,103 +5,16 @@
 //! and reads the bound URL from the first line it prints. A failed check prints the command,
 //! its exit status, stdout and stderr.
 
+mod support;
+
 use std::fmt;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The binary under test.
-const JSONWS: &str = env!("CARGO_BIN_EXE_jsonws");
-
-/// How long `serve` may take to print its address, and a `call` to finish. Generous: a loaded
-/// 2-core machine running other test binaries at the same time is slow to start processes.
-const WAIT: Duration = Duration::from_secs(20);
-
-/// A running `jsonws serve --addr 127.0.0.1:0`, killed when dropped.
-struct Demo {
-    child: Child,
-    /// `http://127.0.0.1:PORT/api/demo/1.0.0`, from the first line `serve` printed.
-    url: String,
-}
-
-impl Demo {
-    fn start() -> Demo {
-        let mut child = Command::new(JSONWS)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {JSONWS} serve: {e}"));
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let stderr = read_all(child.stderr.take().expect("stderr is piped"));
-        // The guard exists before the wait, so a panic below still kills the child.
-        let mut demo = Demo {
-            child,
-            url: String::new(),
-        };
-        let line = match first_line(stdout, WAIT) {
-            Ok(line) => line,
-            Err(why) => {
-                drop(demo);
-                let stderr = stderr.join().unwrap_or_default();
-                panic!(
-                    "`jsonws serve --addr 127.0.0.1:0` printed no address: {why}\nstderr:\n{stderr}"
-                );
-            }
-        };
-        demo.url = parse_url(&line).unwrap_or_else(|| {
-            panic!(
-                "`jsonws serve` printed an unexpected first line:\n{line}\nexpected: \
-                 jsonws: serving demo 1.0.0 at http://ADDR/api/demo/1.0.0 (HTTP POST and WebSocket)"
-            )
-        });
-        demo
-    }
-
-    fn http_url(&self) -> &str {
-        &self.url
-    }
-
-    fn ws_url(&self) -> String {
-        self.url.replacen("http://", "ws://", 1)
-    }
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Reads the first line of `stdout` on a thread, waiting at most `wait`. The thread then keeps
-/// reading to the end, so the child never blocks on a full pipe.
-fn first_line(stdout: ChildStdout, wait: Duration) -> Result<String, String> {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        let read = reader.read_line(&mut line).map(|_| line);
-        let _ = tx.send(read);
-        let _ = std::io::copy(&mut reader, &mut std::io::sink());
-    });
-    match rx.recv_timeout(wait) {
-        Ok(Ok(line)) if line.is_empty() => Err("stdout closed before the first line".into()),
-        Ok(Ok(line)) => Ok(line.trim_end().to_owned()),
-        Ok(Err(e)) => Err(format!("reading stdout: {e}")),
-        Err(_) => Err(format!("nothing within {}s", wait.as_secs())),
-    }
-}
-
-/// The URL in `jsonws: serving demo 1.0.0 at http://… (HTTP POST and WebSocket)`.
-fn parse_url(line: &str) -> Option<String> {
-    let rest = line.strip_prefix("jsonws: serving demo 1.0.0 at ")?;
-    let (url, _) = rest.split_once(' ')?;
-    (url.starts_with("http://") && url.ends_with("/api/demo/1.0.0")).then(|| url.to_owned())
-}
+use support::{Demo, JSONWS, WAIT, read_all};
 
 /// A finished command, kept whole so a failed check can show everything about it.
 struct Run {
@@ -189,15 +102,6 @@ fn jsonws(args: &[&str], stdin: &str) -> Run {
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
     }
-}
-
-/// Reads a pipe to its end on a thread, so neither pipe can fill up and stall the child.
-fn read_all(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
 }
 
 #[test]

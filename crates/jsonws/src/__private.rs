@@ -28,7 +28,20 @@ pub fn reply<T: Returns>(id: Option<&Id>, outcome: Result<T, ErrorObject>) -> Re
     let Some(id) = id else { return Reply(None) };
     let mut buf = Vec::with_capacity(64);
     match outcome {
-        Ok(value) => write::result_with(&mut buf, id, |out| value.write_result(out)),
+        Ok(value) => {
+            let written = crate::schema::unwritable::check(|| {
+                write::result_with(&mut buf, id, |out| value.write_result(out));
+            });
+            if let Err(what) = written {
+                // A handler bug: its result has no JSON form. Never `null` in its place.
+                tracing::error!(
+                    result = what,
+                    "a handler returned a value that cannot be written as JSON"
+                );
+                buf.clear();
+                write::error(&mut buf, id, &ErrorObject::internal());
+            }
+        }
         Err(e) => write::error(&mut buf, id, &e),
     }
     Reply(Some(buf))
@@ -224,6 +237,7 @@ impl<T: Type> FromResult for T {
     fn from_result(method: &str, raw: &RawValue) -> Result<Self, crate::CallError> {
         T::from_json(raw).map_err(|e| crate::CallError::Decode {
             method: method.to_owned(),
+            got: crate::schema::convert::describe(raw),
             source: serde::de::Error::custom(e),
         })
     }

@@ -22,14 +22,16 @@ use crate::protocol::ParseLimits;
 #[non_exhaustive]
 pub struct Config {
     /// Largest WebSocket message or HTTP body, in bytes (default 10 MiB). Over it, HTTP answers
-    /// 413 and a WebSocket is closed with code 1009 and a reason.
+    /// 413 and a WebSocket is closed with code 1009 and a reason. Replies stay within it too: a
+    /// reply (or a batch entry) that would be larger is answered with a -32003 error instead.
     pub max_message_size: usize,
     /// Most entries in one batch (default 1,000); a larger batch gets one -32003 error.
     pub max_batch: usize,
     /// Deepest nesting of arrays and objects in a message (default 128); deeper gets -32003.
     pub max_depth: usize,
-    /// Most WebSocket connections a server holds at once (default 10,000); past it the upgrade
-    /// is answered 503.
+    /// Most connections a server holds at once, every transport counted (default 10,000):
+    /// [`serve_with`](crate::server::serve_with) answers connections past it with 503 and closes
+    /// them; a WebSocket upgrade past it is answered 503 however the router is served.
     pub max_connections: usize,
     /// Most requests a connection may have running at once (default 1,024); past it requests
     /// get -32002 until replies have gone out.
@@ -50,6 +52,14 @@ pub struct Config {
     pub call_timeout: Duration,
     /// On shutdown, how long in-flight calls may run before connections close (default 10 s).
     pub shutdown_grace: Duration,
+    /// HTTP: a new connection must send its first request head, and a begun head must be
+    /// complete, within this (default 10 s); otherwise the connection is closed.
+    pub header_timeout: Duration,
+    /// HTTP: a request body must arrive within this (default 30 s); otherwise the answer is 408
+    /// and the connection closes.
+    pub body_timeout: Duration,
+    /// HTTP: a keep-alive connection idle between requests for this long is closed (default 60 s).
+    pub keep_alive_timeout: Duration,
 }
 
 impl Default for Config {
@@ -67,6 +77,9 @@ impl Default for Config {
             idle_timeout: Duration::from_secs(60),
             call_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            keep_alive_timeout: Duration::from_secs(60),
         }
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! loadgen ws   --url ws://127.0.0.1:PORT/rpc --conns N --inflight K --secs S
+//! loadgen socketio --url http://127.0.0.1:PORT --namespace /demo/1.0.0 --conns N --inflight K
 //! loadgen http --url http://127.0.0.1:PORT/rpc --conns N --secs S
 //! loadgen idle --url ws://127.0.0.1:PORT/rpc --conns 1000 --pid SERVER_PID
 //! ```
@@ -47,6 +48,24 @@ enum Mode {
         /// `ws://host:port/path` (loopback only).
         #[arg(long)]
         url: String,
+        /// Connections.
+        #[arg(long, default_value_t = 1)]
+        conns: usize,
+        /// Calls in flight per connection.
+        #[arg(long, default_value_t = 1)]
+        inflight: usize,
+        #[command(flatten)]
+        timing: Timing,
+    },
+    /// Socket.IO over a WebSocket: N connections with K calls in flight on each, as `message`
+    /// events in one namespace.
+    Socketio {
+        /// `http://host:port` of the server (the engine answers at `/socket.io/`).
+        #[arg(long)]
+        url: String,
+        /// The namespace, `/demo/1.0.0`.
+        #[arg(long)]
+        namespace: String,
         /// Connections.
         #[arg(long, default_value_t = 1)]
         conns: usize,
@@ -211,7 +230,18 @@ fn main() -> anyhow::Result<()> {
                 timing,
             } => {
                 anyhow::ensure!(inflight >= 1, "--inflight must be at least 1");
-                ws::run(&url, conns, inflight, timing).await
+                ws::run(&url, conns, inflight, timing, ws::Framing::Plain).await
+            }
+            Mode::Socketio {
+                url,
+                namespace,
+                conns,
+                inflight,
+                timing,
+            } => {
+                anyhow::ensure!(inflight >= 1, "--inflight must be at least 1");
+                let framing = ws::Framing::SocketIo { ns: namespace };
+                ws::run(&url, conns, inflight, timing, framing).await
             }
             Mode::Http { url, conns, timing } => http::run(&url, conns, timing).await,
             Mode::Idle {

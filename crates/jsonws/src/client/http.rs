@@ -76,14 +76,22 @@ impl HttpClient {
         );
         let reply = self.post(method, body).await?;
         match reply {
-            Some(Incoming::Single(Message::Response(response))) => response
-                .outcome
-                .map_err(CallError::Rpc)?
-                .deserialize()
-                .map_err(|source| CallError::Decode {
+            Some(Incoming::Single(Message::Response(response))) => {
+                let raw = response.outcome.map_err(CallError::Rpc)?;
+                raw.deserialize().map_err(|source| CallError::Decode {
                     method: method.into(),
+                    got: crate::schema::convert::describe_text(&String::from_utf8_lossy(
+                        raw.as_bytes(),
+                    )),
                     source,
-                }),
+                })
+            }
+            Some(Incoming::Single(Message::BadResponse { reason, .. })) => {
+                Err(CallError::BadReply {
+                    method: method.into(),
+                    reason,
+                })
+            }
             Some(Incoming::Refused(error))
             | Some(Incoming::Single(Message::Invalid { error, .. })) => Err(CallError::Rpc(error)),
             other => Err(CallError::Transport(format!(

@@ -32,6 +32,8 @@ pub enum Transport {
     Http,
     /// A WebSocket connection: a symmetric peer.
     WebSocket,
+    /// A Socket.IO connection (long polling or WebSocket underneath): a symmetric peer too.
+    SocketIo,
     /// A call from inside the process ([`Service::call`](crate::Service::call)).
     InProcess,
 }
@@ -42,8 +44,9 @@ pub enum Transport {
 ///
 /// The extensions are how tower and axum layers hand values to handlers: an auth layer that
 /// inserts the caller's `User` into the request's extensions makes it readable here (over
-/// HTTP for each request, over WebSocket from the upgrade request), and a typed method takes
-/// it as a param `user: Extension<User>` (see [`Extension`](crate::Extension)).
+/// HTTP for each request, over WebSocket from the upgrade request, over Socket.IO from the
+/// request that opened it), and a typed method takes it as a param `user: Extension<User>`
+/// (see [`Extension`](crate::Extension)).
 ///
 /// Cloning is cheap: a context is shared by every request of its connection.
 #[derive(Clone)]
@@ -120,7 +123,8 @@ impl Context {
         &self.0.headers
     }
 
-    /// The extensions of the HTTP request (for a WebSocket: of the upgrade), as the layers in
+    /// The extensions of the HTTP request (for a WebSocket: of the upgrade; for Socket.IO: of
+    /// the request that opened it), as the layers in
     /// front of the router left them: an auth layer's `User`, a request id, ….
     ///
     /// ```

@@ -3,13 +3,14 @@
 //! the replies that resulted, with whatever other tasks queued, in one flush: a reply goes from
 //! handler to socket without a channel or a second wake-up, and one write per wake-up.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream::FuturesUnordered;
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::error::CapacityError;
@@ -17,7 +18,8 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_util::sync::CancellationToken;
 
-use super::dispatch::{Dispatch, Dispatcher, InFlight, overloaded};
+use super::dispatch::{Dispatch, Dispatcher, InFlight};
+use super::transport::Transport;
 use super::{Frame, Peer, Shared};
 use crate::Config;
 use crate::handler::{ConnectionId, Context, Methods};
@@ -27,36 +29,46 @@ use crate::protocol::{self, ErrorObject, code};
 pub(crate) struct Setup {
     pub(crate) methods: Arc<Methods>,
     pub(crate) config: Arc<Config>,
+    /// Calls of this side the other may leave unanswered before it is cut as a slow consumer.
+    pub(crate) max_unanswered: usize,
     /// Cancelled when the server shuts down; in-flight calls then get
     /// [`Config::shutdown_grace`] to finish before the connection closes with 1001.
     pub(crate) shutdown: Option<CancellationToken>,
 }
 
 /// Makes a peer for `socket` and returns it with the future that drives the connection.
-pub(crate) fn open<S>(
+pub(crate) fn open<S: Transport>(
     socket: S,
     setup: Setup,
     make_context: impl FnOnce(Peer) -> Context,
-) -> (Peer, impl Future<Output = ()> + Send + 'static)
-where
-    S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError>,
-    S: Send + Unpin + 'static,
-{
+) -> (Peer, impl Future<Output = ()> + Send + 'static) {
     let (tx, rx) = mpsc::channel(setup.config.outbound_queue.max(1));
-    let peer = Peer::new(ConnectionId::next(), tx, setup.config.call_timeout);
+    let peer = Peer::new(
+        ConnectionId::next(),
+        tx,
+        setup.config.call_timeout,
+        setup.max_unanswered,
+    );
     let context = make_context(peer.clone());
     let task = run(socket, rx, peer.clone(), context, setup);
     (peer, task)
 }
 
-async fn run<S>(socket: S, rx: mpsc::Receiver<Frame>, peer: Peer, context: Context, setup: Setup)
-where
-    S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError>,
-    S: Send + Unpin + 'static,
-{
+async fn run<S: Transport>(
+    socket: S,
+    rx: mpsc::Receiver<Frame>,
+    peer: Peer,
+    context: Context,
+    setup: Setup,
+) {
     let shared = peer.shared();
     drive(socket, rx, shared, &context, &setup).await;
     shared.close_with(1006, "connection lost".into());
+    let dropped = shared.dropped();
+    if dropped > 0 {
+        let reason = peer.close_reason().map(|r| r.reason).unwrap_or_default();
+        tracing::warn!(connection = %shared.id, dropped, %reason, "disconnected a slow consumer; messages not delivered to it");
+    }
     tracing::debug!(connection = %shared.id, reason = ?peer.close_reason(), "connection closed");
 }
 
@@ -65,19 +77,19 @@ const READ_BURST: usize = 64;
 
 /// One loop owns the socket: it reads every frame that is ready, runs it, and writes all the
 /// replies that resulted (and whatever else was queued) with one flush.
-async fn drive<S>(
+async fn drive<S: Transport>(
     mut socket: S,
     mut rx: mpsc::Receiver<Frame>,
     shared: &Shared,
     context: &Context,
     setup: &Setup,
-) where
-    S: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin,
-{
+) {
     use futures_util::FutureExt;
     let config = &*setup.config;
     let limits = config.parse_limits();
     let mut in_flight = FuturesUnordered::<InFlight>::new();
+    // Handlers running on this connection, batch entries included: at most `max_in_flight`.
+    let mut running = 0usize;
     let shutdown = setup.shutdown.clone().unwrap_or_default();
     let mut drain_until: Option<Instant> = None;
     let closed = shared.closed.cancelled();
@@ -97,9 +109,11 @@ async fn drive<S>(
         tokio::select! {
             biased;
             () = &mut closed => break,
-            Some(reply) = in_flight.next(), if !in_flight.is_empty() => {
+            Some((done, reply)) = in_flight.next(), if !in_flight.is_empty() => {
+                running -= done;
                 out.extend(reply.and_then(to_frame));
-                while let Some(Some(reply)) = in_flight.next().now_or_never() {
+                while let Some(Some((done, reply))) = in_flight.next().now_or_never() {
+                    running -= done;
                     out.extend(reply.and_then(to_frame));
                 }
             }
@@ -117,7 +131,7 @@ async fn drive<S>(
                 shared.close_with(1001, "server shutting down".into());
                 break;
             }
-            _ = ping.tick() => {
+            _ = ping.tick(), if S::KEEPALIVE => {
                 let silent = last_seen.elapsed();
                 if silent >= config.idle_timeout {
                     shared.close_with(1001, format!("no message or pong for {}s", silent.as_secs()));
@@ -130,9 +144,12 @@ async fn drive<S>(
             }
             frame = socket.next() => {
                 last_seen = Instant::now();
-                let mut frame = frame;
+                // Every frame that is ready, up to a burst, before the replies are written.
+                let mut next = Some(frame);
+                let mut read = 0;
                 let mut stop = false;
-                for _ in 0..READ_BURST {
+                while let Some(frame) = next.take() {
+                    read += 1;
                     let bytes: Option<Bytes> = match frame {
                         Some(Ok(Message::Text(text))) => Some(text.into()),
                         Some(Ok(Message::Binary(bytes))) => Some(bytes),
@@ -157,28 +174,28 @@ async fn drive<S>(
                         }
                     };
                     if let Some(bytes) = bytes {
-                        let refuse = if drain_until.is_some() {
-                            Some(ErrorObject::server(code::SHUTTING_DOWN, "Server shutting down"))
-                        } else if in_flight.len() >= config.max_in_flight {
-                            Some(overloaded(config.max_in_flight))
-                        } else {
-                            None
-                        };
                         let dispatcher = Dispatcher {
                             methods: &setup.methods,
                             context,
                             pending: Some(&shared.pending),
-                            refuse,
+                            refuse: drain_until.is_some().then(|| {
+                                ErrorObject::server(code::SHUTTING_DOWN, "Server shutting down")
+                            }),
+                            room: Cell::new(config.max_in_flight.saturating_sub(running)),
+                            max_in_flight: config.max_in_flight,
+                            max_reply: config.max_message_size,
                         };
                         match dispatcher.dispatch(protocol::parse(bytes, &limits)) {
                             Dispatch::Done(Some(reply)) => out.extend(to_frame(reply)),
                             Dispatch::Done(None) => {}
-                            Dispatch::Running(fut) => in_flight.push(fut),
+                            Dispatch::Running(fut) => {
+                                running += fut.running();
+                                in_flight.push(fut);
+                            }
                         }
                     }
-                    match socket.next().now_or_never() {
-                        Some(next) => frame = next,
-                        None => break,
+                    if read < READ_BURST {
+                        next = socket.next().now_or_never();
                     }
                 }
                 if stop {

@@ -47,6 +47,7 @@ mod connection;
 pub(crate) mod dispatch;
 mod error;
 mod pending;
+pub(crate) mod transport;
 
 use std::fmt;
 use std::sync::Arc;
@@ -62,10 +63,10 @@ use tokio_util::sync::CancellationToken;
 pub(crate) use connection::{Setup, open};
 pub use error::CallError;
 pub(crate) use pending::PendingCalls;
-use pending::PendingGuard;
+use pending::{Answer, PendingGuard};
 
 use crate::handler::ConnectionId;
-use crate::protocol::{ErrorObject, Id, RawJson, write};
+use crate::protocol::{ErrorObject, Id, RawJson, code, write};
 
 /// The text of one outgoing WebSocket message.
 pub(crate) type Frame = tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -98,6 +99,10 @@ pub(crate) struct Shared {
     pending: PendingCalls,
     next_id: AtomicU64,
     call_timeout: Duration,
+    /// Calls of this side the other may leave unanswered before it counts as a slow consumer.
+    max_unanswered: usize,
+    /// Messages that could not be queued for a slow consumer (logged once, with the count).
+    dropped: AtomicU64,
     closed: CancellationToken,
     close: Mutex<Option<CloseReason>>,
 }
@@ -133,6 +138,7 @@ impl Peer {
         id: ConnectionId,
         outbound: mpsc::Sender<Frame>,
         call_timeout: Duration,
+        max_unanswered: usize,
     ) -> Self {
         Peer {
             shared: Arc::new(Shared {
@@ -141,6 +147,8 @@ impl Peer {
                 pending: PendingCalls::default(),
                 next_id: AtomicU64::new(1),
                 call_timeout,
+                max_unanswered,
+                dropped: AtomicU64::new(0),
                 closed: CancellationToken::new(),
                 close: Mutex::new(None),
             }),
@@ -174,6 +182,7 @@ impl Peer {
         let raw = self.call_raw(method, params, timeout).await?;
         raw.deserialize().map_err(|source| CallError::Decode {
             method: method.into(),
+            got: crate::schema::convert::describe_text(&String::from_utf8_lossy(raw.as_bytes())),
             source,
         })
     }
@@ -186,6 +195,7 @@ impl Peer {
         timeout: Duration,
     ) -> Result<RawJson, CallError> {
         let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        self.check_unanswered(method)?;
         let Some(reply) = self.shared.pending.insert(n) else {
             return Err(self.closed_error(method));
         };
@@ -204,7 +214,11 @@ impl Peer {
             .await
             .map_err(|()| self.closed_error(method))?;
         match tokio::time::timeout(timeout, reply).await {
-            Ok(Ok(outcome)) => outcome.map_err(CallError::Rpc),
+            Ok(Ok(Answer::Reply(outcome))) => outcome.map_err(CallError::Rpc),
+            Ok(Ok(Answer::Malformed(reason))) => Err(CallError::BadReply {
+                method: method.into(),
+                reason,
+            }),
             Ok(Err(_)) => Err(self.closed_error(method)),
             Err(_) => Err(CallError::Timeout {
                 method: method.into(),
@@ -248,6 +262,7 @@ impl Peer {
     ) -> Result<Vec<Result<RawJson, ErrorObject>>, CallError> {
         let first = batch.first_method();
         let (frame, ids) = batch.encode(|| self.shared.next_id.fetch_add(1, Ordering::Relaxed))?;
+        self.check_unanswered(&first)?;
         let mut waiters = Vec::with_capacity(ids.len());
         let mut guard = PendingGuard {
             calls: &self.shared.pending,
@@ -273,7 +288,14 @@ impl Peer {
             }),
             Ok(outcomes) => outcomes
                 .into_iter()
-                .map(|o| o.map_err(|_| self.closed_error(&first)))
+                .map(|o| match o {
+                    Ok(Answer::Reply(outcome)) => Ok(outcome),
+                    Ok(Answer::Malformed(reason)) => {
+                        Ok(Err(ErrorObject::server(code::BAD_REPLY, "Malformed reply")
+                            .with_data(reason)))
+                    }
+                    Err(_) => Err(self.closed_error(&first)),
+                })
                 .collect(),
         }
     }
@@ -313,7 +335,8 @@ impl Peer {
         match self.shared.outbound.try_send(frame) {
             Ok(()) => Push::Queued,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                tracing::warn!(connection = %self.shared.id, "outbound queue full: disconnecting a slow consumer");
+                // Counted, not logged: the connection logs it once when it ends, with the count.
+                self.shared.dropped.fetch_add(1, Ordering::Relaxed);
                 self.shared.close_with(
                     1008,
                     "outbound queue full: the client reads more slowly than messages are sent"
@@ -323,6 +346,23 @@ impl Peer {
             }
             Err(mpsc::error::TrySendError::Closed(_)) => Push::Closed,
         }
+    }
+
+    /// Server → client calls count toward the outbound queue rule: a client that leaves a whole
+    /// queue's worth of them unanswered is a slow consumer, and is disconnected.
+    fn check_unanswered(&self, method: &str) -> Result<(), CallError> {
+        let limit = self.shared.max_unanswered;
+        let waiting = self.shared.pending.len();
+        if waiting < limit {
+            return Ok(());
+        }
+        if self.shared.close_with(
+            1008,
+            format!("the client leaves {waiting} calls from the server unanswered (the limit is {limit})"),
+        ) {
+            tracing::warn!(connection = %self.shared.id, waiting, "disconnecting a client that does not answer the server's calls");
+        }
+        Err(self.closed_error(method))
     }
 
     async fn send(&self, frame: Vec<u8>) -> Result<(), ()> {
@@ -355,15 +395,24 @@ impl Peer {
 
 impl Shared {
     /// Records why the connection closes (the first reason wins) and tells both halves.
-    pub(crate) fn close_with(&self, code: u16, reason: String) {
-        {
+    /// Returns whether this was the first reason.
+    pub(crate) fn close_with(&self, code: u16, reason: String) -> bool {
+        let first = {
             let mut close = self.close.lock().unwrap_or_else(|p| p.into_inner());
-            if close.is_none() {
+            let first = close.is_none();
+            if first {
                 *close = Some(CloseReason { code, reason });
             }
-        }
+            first
+        };
         self.pending.close();
         self.closed.cancel();
+        first
+    }
+
+    /// How many messages could not be queued because the consumer was too slow.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
     }
 }
 
@@ -376,7 +425,9 @@ impl fmt::Debug for Peer {
     }
 }
 
-/// The setup of a connection serving `methods`.
+/// The setup of a connection serving `methods`. A server's connections (`shutdown` given)
+/// disconnect a client that leaves a whole outbound queue's worth of the server's calls
+/// unanswered; a client's connection leaves that to the server's in-flight limit.
 pub(crate) fn connection_setup(
     methods: &Arc<crate::Methods>,
     config: &Arc<crate::Config>,
@@ -385,6 +436,11 @@ pub(crate) fn connection_setup(
     Setup {
         methods: methods.clone(),
         config: config.clone(),
+        max_unanswered: if shutdown.is_some() {
+            config.outbound_queue.max(1)
+        } else {
+            usize::MAX
+        },
         shutdown,
     }
 }

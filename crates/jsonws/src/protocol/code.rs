@@ -29,3 +29,9 @@ pub const UNSUPPORTED: i64 = -32004;
 pub const CONNECTION_CLOSED: i64 = -32005;
 /// The server is shutting down and accepts no new requests.
 pub const SHUTTING_DOWN: i64 = -32006;
+/// The other side answered a call of this side with a malformed reply (both `result` and
+/// `error`, or an `error` that is not an error object).
+pub const BAD_REPLY: i64 = -32007;
+/// A call this side made to the other side failed with one of the protocol's reserved codes;
+/// `data` holds the other side's error, which is not passed on as if it were this side's.
+pub const PEER_FAILED: i64 = -32008;

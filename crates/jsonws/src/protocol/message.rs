@@ -32,8 +32,11 @@ pub enum Message {
         error: ErrorObject,
     },
     /// Something shaped like a response but malformed. Answering a response could start an
-    /// endless exchange between two peers, so it is logged and dropped.
+    /// endless exchange between two peers, so it is not answered; the call it answers (when
+    /// its `id` could be read) fails at once with the reason.
     BadResponse {
+        /// The id, when it could be read.
+        id: Option<Id>,
         /// What is wrong with it.
         reason: String,
     },

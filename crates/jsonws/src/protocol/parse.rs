@@ -298,6 +298,7 @@ impl Entry<'_> {
                 let detail = format_args!("`id` must be a string, a number or null, not {what}");
                 if env.method.is_none() {
                     return Message::BadResponse {
+                        id: None,
                         reason: detail.to_string(),
                     };
                 }
@@ -327,6 +328,7 @@ impl Entry<'_> {
         if env.result.is_some() || env.error.is_some() {
             let Some(id) = id else {
                 return Message::BadResponse {
+                    id: None,
                     reason: "a response without an `id`".into(),
                 };
             };
@@ -336,13 +338,15 @@ impl Entry<'_> {
                     Ok(error) => Err(error),
                     Err(e) => {
                         return Message::BadResponse {
-                            reason: format!("response {id}: malformed `error`: {e}"),
+                            reason: format!("the reply has a malformed `error` object: {e}"),
+                            id: Some(id),
                         };
                     }
                 },
                 _ => {
                     return Message::BadResponse {
-                        reason: format!("response {id} has both `result` and `error`"),
+                        id: Some(id),
+                        reason: "the reply has both `result` and `error`".into(),
                     };
                 }
             };

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -14,7 +14,11 @@ use super::{Builtin, ConvertError, TypeDef, TypeName, TypeRef, Types};
 
 /// A short description of a raw JSON value for error messages: `string "abc"`, `number 1.5`.
 pub(crate) fn describe(raw: &RawValue) -> String {
-    let text = raw.get();
+    describe_text(raw.get())
+}
+
+/// [`describe`] for JSON text known to be valid.
+pub(crate) fn describe_text(text: &str) -> String {
     let short = |kind: &str| {
         if text.len() <= 40 {
             format!("{kind} {text}")
@@ -45,7 +49,8 @@ fn is_number(raw: &RawValue) -> bool {
     matches!(raw.get().as_bytes().first(), Some(b'-' | b'0'..=b'9'))
 }
 
-/// `int`: a JSON number truncated toward zero; outside the i64 range is an error.
+/// `int`: a JSON number truncated toward zero (`3.9` is 3, `-3.9` is -3: json-ws's documented
+/// behaviour); outside the i64 range is an error.
 pub(crate) fn int(raw: &RawValue) -> Result<i64, ConvertError> {
     if !is_number(raw) {
         return Err(mismatch("int", raw));
@@ -92,17 +97,38 @@ pub(crate) fn string(raw: &RawValue) -> Result<String, ConvertError> {
     serde_json::from_str(raw.get()).map_err(|_| mismatch("string", raw))
 }
 
-/// `date`: an RFC 3339 string or a number of milliseconds since the Unix epoch.
+/// `date`: an RFC 3339 string or a number of milliseconds since the Unix epoch, in the years
+/// 0000–9999 (the range RFC 3339 can write, so what is read can be written back). A leap
+/// second (`:60`) is accepted only where RFC 3339 allows it: at 23:59:60 UTC.
 pub(crate) fn date(raw: &RawValue) -> Result<DateTime<Utc>, ConvertError> {
-    const EXPECTED: &str = "date (an RFC 3339 string or epoch milliseconds)";
-    if is_number(raw) {
+    const EXPECTED: &str =
+        "date (an RFC 3339 string or epoch milliseconds, in the years 0000 to 9999)";
+    let date = if is_number(raw) {
         let ms = int(raw).map_err(|_| mismatch(EXPECTED, raw))?;
-        return DateTime::from_timestamp_millis(ms).ok_or_else(|| mismatch(EXPECTED, raw));
+        DateTime::from_timestamp_millis(ms).ok_or_else(|| mismatch(EXPECTED, raw))?
+    } else {
+        let text = string(raw).map_err(|_| mismatch(EXPECTED, raw))?;
+        let date = DateTime::parse_from_rfc3339(&text)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|_| mismatch(EXPECTED, raw))?;
+        if date.nanosecond() >= 1_000_000_000 && (date.hour(), date.minute()) != (23, 59) {
+            return Err(mismatch(
+                "date (a leap second is only valid at 23:59:60 UTC)",
+                raw,
+            ));
+        }
+        date
+    };
+    if in_date_range(&date) {
+        Ok(date)
+    } else {
+        Err(mismatch(EXPECTED, raw))
     }
-    let text = string(raw).map_err(|_| mismatch(EXPECTED, raw))?;
-    DateTime::parse_from_rfc3339(&text)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| mismatch(EXPECTED, raw))
+}
+
+/// Whether RFC 3339 can write `date`: years 0000 to 9999.
+pub(crate) fn in_date_range(date: &DateTime<Utc>) -> bool {
+    (0..=9999).contains(&date.year())
 }
 
 /// The wire form of a date: UTC with milliseconds, `2013-12-14T11:00:53.379Z`.
@@ -177,11 +203,10 @@ pub(crate) fn enum_member<'a>(
             .map(|m| m.0)
             .ok_or_else(|| mismatch(&expected(), raw));
     }
-    if is_number(raw) {
-        if let Ok(value) = raw.get().parse::<i64>() {
-            if let Some(m) = members.clone().find(|m| m.1 == value) {
-                return Ok(m.0);
-            }
+    // A value is read as an `int` is: `1.0` and `1.7` are member 1.
+    if let Ok(value) = int(raw) {
+        if let Some(m) = members.clone().find(|m| m.1 == value) {
+            return Ok(m.0);
         }
     }
     Err(mismatch(&expected(), raw))

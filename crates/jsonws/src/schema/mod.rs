@@ -41,6 +41,7 @@ mod types;
 
 pub use convert::{convert_in, convert_out, format_date};
 pub use error::ConvertError;
+pub(crate) use typed::unwritable;
 pub use typed::{Binary, Type};
 pub use types::{Builtin, EnumDef, FieldDef, StructDef, TypeDef, TypeName, TypeRef, Types};
 

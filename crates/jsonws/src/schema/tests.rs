@@ -270,7 +270,15 @@ fn enums_take_a_name_or_a_value_and_give_the_name() {
     );
     assert_eq!(convert_in(&color, &raw("5"), &types).unwrap(), "Blue");
     assert_eq!(convert_out(&color, &json!(1), &types).unwrap(), "Green");
-    for bad in ["\"blue\"", "2", "null", "1.5"] {
+    // A value is read as an `int` is: fractions truncate toward zero.
+    for green in ["1.0", "1.5", "1e0"] {
+        assert_eq!(
+            convert_in(&color, &raw(green), &types).unwrap(),
+            "Green",
+            "{green}"
+        );
+    }
+    for bad in ["\"blue\"", "2", "null", "-0.5e1", "true"] {
         let err = convert_in(&color, &raw(bad), &types).unwrap_err();
         assert_eq!(err.expected, "Color (one of Red, Green, Blue)", "{bad}");
     }

@@ -16,11 +16,12 @@ use super::{Builtin, ConvertError, TypeRef, Types};
 ///
 /// | Rust type | schema type |
 /// |---|---|
-/// | `i64`, `i32`, `u32`, `u64`, `i16`, `u16`, `i8`, `u8`, `usize`, `isize` | `int` (range-checked) |
+/// | `i64`, `i32`, `u32`, `u64`, `i16`, `u16`, `i8`, `u8`, `usize`, `isize` | `int` (range-checked; fractions truncated toward zero) |
 /// | `f64`, `f32` | `number` |
 /// | `bool` | `bool` |
 /// | `String` | `string` |
-/// | `serde_json::Value` | `any` |
+/// | [`RawJson`](crate::RawJson) | `any`, passed through as the exact text that arrived |
+/// | `serde_json::Value` | `any` (numbers normalized: use `RawJson` to keep them as sent) |
 /// | `serde_json::Map<String, Value>` | `object` |
 /// | `chrono::DateTime<Utc>` | `date` |
 /// | `url::Url` | `url` |
@@ -96,8 +97,14 @@ impl Type for f64 {
     fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
         convert::number(raw)
     }
+    /// NaN and ±∞ have no JSON form: writing one makes the reply (or event) an error.
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_serialize(self, out);
+        if self.is_finite() {
+            write_serialize(self, out);
+        } else {
+            unwritable::record("a number that is not finite (NaN or infinity)");
+            out.extend_from_slice(b"null");
+        }
     }
 }
 
@@ -109,7 +116,7 @@ impl Type for f32 {
         convert::number(raw).map(|f| f as f32)
     }
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_serialize(self, out);
+        f64::from(*self).write_json(out);
     }
 }
 
@@ -149,6 +156,33 @@ impl Type for Value {
     }
 }
 
+/// Passes the value through as the exact JSON text it arrived as: big integers, `-0`, `1E2`
+/// and escapes stay as they were (a [`Value`] would normalize numbers and refuse some).
+///
+/// ```
+/// use jsonws::RawJson;
+/// use jsonws::schema::Type;
+/// use serde_json::value::RawValue;
+///
+/// let raw = RawValue::from_string("[123456789012345678901234567890, -0, 1E2]".into()).unwrap();
+/// let mut out = Vec::new();
+/// RawJson::from_json(&raw).unwrap().write_json(&mut out);
+/// assert_eq!(out, b"[123456789012345678901234567890, -0, 1E2]");
+/// ```
+impl Type for crate::RawJson {
+    fn type_ref(_: &mut Types) -> TypeRef {
+        TypeRef::builtin(Builtin::Any)
+    }
+    fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+        Ok(crate::RawJson::from_validated(
+            bytes::Bytes::copy_from_slice(raw.get().as_bytes()),
+        ))
+    }
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.as_bytes());
+    }
+}
+
 impl Type for Map<String, Value> {
     fn type_ref(_: &mut Types) -> TypeRef {
         TypeRef::builtin(Builtin::Object)
@@ -168,8 +202,15 @@ impl Type for DateTime<Utc> {
     fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
         convert::date(raw)
     }
+    /// Dates outside the years 0000–9999 have no RFC 3339 form: writing one makes the reply
+    /// (or event) an error, so the server never writes a date it would refuse to read.
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_serialize(&convert::format_date(self), out);
+        if convert::in_date_range(self) {
+            write_serialize(&convert::format_date(self), out);
+        } else {
+            unwritable::record("a date outside the years 0000 to 9999");
+            out.extend_from_slice(b"null");
+        }
     }
 }
 
@@ -343,4 +384,35 @@ impl<T: Type> Type for Option<T> {
 fn write_serialize<T: serde::Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
     // Strings, numbers and JSON values always serialize.
     let _ = serde_json::to_writer(out, value);
+}
+
+/// Values a [`Type::write_json`] cannot write: NaN, ±∞, dates outside 0000–9999. Writing cannot
+/// fail in the trait's signature, so the writer records the problem here, on the writing
+/// thread, and whoever encodes a reply or an event checks after writing and answers with an
+/// error instead of sending `null`.
+pub(crate) mod unwritable {
+    use std::cell::Cell;
+
+    thread_local! {
+        static PROBLEM: Cell<Option<&'static str>> = const { Cell::new(None) };
+    }
+
+    /// Notes that the value being written has no wire form.
+    pub(crate) fn record(what: &'static str) {
+        PROBLEM.with(|p| {
+            if p.get().is_none() {
+                p.set(Some(what));
+            }
+        });
+    }
+
+    /// Runs `write` and says what it could not write, if anything.
+    pub(crate) fn check(write: impl FnOnce()) -> Result<(), &'static str> {
+        PROBLEM.with(|p| p.set(None));
+        write();
+        match PROBLEM.with(Cell::take) {
+            None => Ok(()),
+            Some(what) => Err(what),
+        }
+    }
 }

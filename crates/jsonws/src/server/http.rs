@@ -28,30 +28,95 @@ pub(super) async fn handle(server: &Server, request: Request) -> Response {
             .into_response();
     }
     let (parts, body) = request.into_parts();
-    let bytes = match read_body(server, body).await {
+    let bytes = match read_body(server, &parts, body).await {
         Ok(bytes) => bytes,
         Err(response) => return response,
     };
     let context = request_context(parts, None);
     let incoming = protocol::parse(bytes, &server.config.parse_limits());
-    let reply = answer(&server.methods, &context, incoming).await;
+    let reply = answer(
+        &server.methods,
+        &context,
+        incoming,
+        server.config.max_message_size,
+    )
+    .await;
     match reply {
         Some(body) => json(StatusCode::OK, body),
         None => StatusCode::NO_CONTENT.into_response(),
     }
 }
 
-/// Reads a body up to the message size limit; over it, the 413 to answer with.
-pub(super) async fn read_body(server: &Server, body: Body) -> Result<Bytes, Response> {
+/// Reads a body up to the message size limit and within the body timeout; otherwise the
+/// answer to send instead: 413 over the limit (before `100 Continue` is sent, when the
+/// declared length is over it already), 408 too slow, 400 a body that is not valid HTTP
+/// (a malformed chunk). A compressed body's limit applies to its decompressed bytes.
+pub(super) async fn read_body(
+    server: &Server,
+    parts: &Parts,
+    body: Body,
+) -> Result<Bytes, Response> {
     let limit = server.config.max_message_size;
-    to_bytes(body, limit).await.map_err(|_| {
+    let too_large = || {
         let error = ErrorObject::server(code::LIMIT_EXCEEDED, "Request too large")
             .with_data(format!("the body is over the limit of {limit} bytes"));
-        json(
+        closing(json(
             StatusCode::PAYLOAD_TOO_LARGE,
             error_frame(&Id::null(), &error),
-        )
-    })
+        ))
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64)
+        && !parts.headers.contains_key(header::CONTENT_ENCODING)
+    {
+        return Err(too_large());
+    }
+    let timeout = server.config.body_timeout;
+    match tokio::time::timeout(timeout, to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) if is_length_limit(&e) => Err(too_large()),
+        Ok(Err(e)) => {
+            let error = ErrorObject::new(code::PARSE_ERROR, "Invalid request body")
+                .with_data(format!("the HTTP body could not be read: {e}"));
+            Err(closing(json(
+                StatusCode::BAD_REQUEST,
+                error_frame(&Id::null(), &error),
+            )))
+        }
+        Err(_) => {
+            let error = ErrorObject::server(code::TIMEOUT, "Request body too slow").with_data(
+                format!("the body did not arrive within {}s", timeout.as_secs_f32()),
+            );
+            Err(closing(json(
+                StatusCode::REQUEST_TIMEOUT,
+                error_frame(&Id::null(), &error),
+            )))
+        }
+    }
+}
+
+/// Whether reading a body failed on the size limit (not on the body itself).
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(error) = source {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
+/// The response, with the connection closed after it: the rest of the body is not read.
+fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// What a handler may know of the HTTP request that reached it (for a WebSocket: of its

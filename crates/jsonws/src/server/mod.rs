@@ -26,6 +26,9 @@
 //! | only notifications | 204, no body |
 //! | a body over [`Config::max_message_size`](crate::Config::max_message_size) | 413 |
 //! | a `Content-Type` other than `application/json` | 415 |
+//! | a `Content-Encoding` other than `gzip` or `deflate` (those are decompressed) | 415 |
+//! | a body that is not valid HTTP (a malformed chunk) | 400 |
+//! | a body slower than [`Config::body_timeout`](crate::Config::body_timeout) | 408 |
 //!
 //! JSON-RPC errors (even -32700) are replies, so they come with 200: the status says whether
 //! the HTTP exchange worked, the body whether the call did.
@@ -36,17 +39,19 @@
 //! connection [`Config::shutdown_grace`](crate::Config::shutdown_grace) to finish (new requests
 //! meanwhile get -32006), then closes every connection with code 1001.
 
+mod conn;
 mod http;
 mod page;
 mod registry;
 mod rest;
+#[cfg(feature = "socketio")]
+mod socketio;
 mod ws;
 
 pub use registry::Registry;
 
 use std::fmt;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -126,6 +131,7 @@ impl Server {
         Router::new()
             .route(path, get(ws::get).post(http::post))
             .with_state(self.clone())
+            .layer(decompression())
     }
 
     /// The same server (config, connection count, shutdown) serving other methods.
@@ -161,6 +167,12 @@ impl Server {
     }
 }
 
+/// Request bodies sent with `Content-Encoding: gzip` or `deflate` are decompressed (the size
+/// limit applies to what comes out); other encodings are answered 415.
+fn decompression() -> tower_http::decompression::RequestDecompressionLayer {
+    tower_http::decompression::RequestDecompressionLayer::new()
+}
+
 impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Server")
@@ -170,17 +182,48 @@ impl fmt::Debug for Server {
     }
 }
 
-/// Serves `app` on `listener` with the remote address available to handlers
-/// ([`Context::remote_addr`](crate::Context::remote_addr)), until `shutdown` resolves.
+/// Serves `app` on `listener` with the default [`Config`]'s connection limit and HTTP
+/// timeouts, until `shutdown` resolves: [`serve_with`] with `Config::default()`.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, app, shutdown, &Config::default()).await
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets each connection finish its
+/// request. Handlers see the remote address
+/// ([`Context::remote_addr`](crate::Context::remote_addr)).
+///
+/// Unlike a bare `axum::serve`, it holds at most [`Config::max_connections`] connections of any
+/// transport (more are answered 503 and closed), closes connections that send no request
+/// head within [`Config::header_timeout`], bodies slower than [`Config::body_timeout`] and
+/// keep-alive connections idle for [`Config::keep_alive_timeout`], answers a client that
+/// half-closes after its request, refuses HTTP/1.1 requests without exactly one `Host`
+/// (400) and unknown `Expect`ations (417), and backs off when accepting fails (out of file
+/// descriptors) instead of spinning.
+///
+/// # Examples
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use jsonws::{Config, Methods, Server};
+///
+/// # async fn run() -> std::io::Result<()> {
+/// let mut config = Config::default();
+/// config.max_connections = 1_000;
+/// config.keep_alive_timeout = Duration::from_secs(5);
+/// let server = Server::new(Methods::new()).config(config.clone());
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+/// jsonws::server::serve_with(listener, server.router(), server.shutdown_signal(), &config).await
+/// # }
+/// ```
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    config: &Config,
+) -> std::io::Result<()> {
+    conn::run(listener, app, shutdown, config).await
 }

@@ -23,6 +23,7 @@ use crate::{Config, Methods};
 /// | `POST /{name}/{version}` | JSON-RPC over HTTP |
 /// | `GET /{name}/{version}` with `Upgrade: websocket` | a WebSocket peer |
 /// | `GET\|POST /{name}/{version}/{method}` | a REST-style call (see [`crate::server`]) |
+/// | Socket.IO at `/socket.io/`, namespace `/{name}/{version}` | the same peer, in `message` events (feature `socketio`) |
 ///
 /// `{version}` is the full version (`1.2.0`) or a prefix (`1`, `1.2`, `v1`) that picks the
 /// highest registered match. Nest the router under any prefix (`/api` is the convention).
@@ -223,9 +224,13 @@ impl Registry {
                 get(rest_call).post(rest_call),
             );
         let mut router = router.with_state(shared);
+        #[cfg(feature = "socketio")]
+        let mut namespaces = Vec::new();
         // Every version and prefix that resolves, resolved now: a call then costs one static
         // route match, with no path parameters to extract and no lookup.
         for (name, version, entry) in self.aliases() {
+            #[cfg(feature = "socketio")]
+            namespaces.push((format!("/{name}/{version}"), entry.1.clone()));
             let entry = Arc::new(entry.clone());
             router = router
                 .route(
@@ -237,7 +242,9 @@ impl Registry {
                     get(entry_rest).post(entry_rest).with_state(entry),
                 );
         }
-        router
+        #[cfg(feature = "socketio")]
+        let router = router.layer(super::socketio::layer(namespaces, &self.base.config));
+        router.layer(super::decompression())
     }
 
     /// Each spelling of a version that resolves (`1.2.0`, `v1.2.0`, `1.2`, `v1.2`, `1`, `v1`),

@@ -46,7 +46,7 @@ pub(super) async fn call(
             .map(|p| &p.ty);
         params.insert(key, query_value(ty, service.types(), values));
     }
-    let bytes = match super::http::read_body(server, body).await {
+    let bytes = match super::http::read_body(server, &parts, body).await {
         Ok(bytes) => bytes,
         Err(response) => return response,
     };
@@ -70,7 +70,14 @@ pub(super) async fn call(
     let context = super::http::request_context(parts, None);
     let request = RpcRequest::new(Some(Id::null()), method, Some(raw));
     let request = Incoming::Single(Message::Request(request));
-    let Some(reply) = answer(&server.methods, &context, request).await else {
+    let Some(reply) = answer(
+        &server.methods,
+        &context,
+        request,
+        server.config.max_message_size,
+    )
+    .await
+    else {
         return json(
             StatusCode::INTERNAL_SERVER_ERROR,
             error_frame(&Id::null(), &ErrorObject::internal()),

@@ -29,6 +29,13 @@ pub(super) async fn get(State(server): State<Server>, request: Request) -> Respo
 
 /// Answers a WebSocket upgrade with a peer serving `server`'s methods.
 pub(super) async fn upgrade(server: Server, mut request: Request) -> Response {
+    if request.version() != axum::http::Version::HTTP_11 {
+        return (
+            StatusCode::BAD_REQUEST,
+            "a WebSocket upgrade needs HTTP/1.1\n",
+        )
+            .into_response();
+    }
     let headers = request.headers();
     if headers
         .get(header::SEC_WEBSOCKET_VERSION)
@@ -65,8 +72,8 @@ pub(super) async fn upgrade(server: Server, mut request: Request) -> Response {
     };
     let Some(on_upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
         return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "this server cannot upgrade connections; serve the router with axum::serve\n",
+            StatusCode::BAD_REQUEST,
+            "this connection cannot be upgraded to a WebSocket\n",
         )
             .into_response();
     };
@@ -121,10 +128,10 @@ pub(super) fn wants_upgrade(headers: &HeaderMap) -> bool {
 }
 
 /// One of the server's connection places, given back on drop.
-struct ConnectionSlot(Server);
+pub(super) struct ConnectionSlot(Server);
 
 impl ConnectionSlot {
-    fn take(server: &Server) -> Option<Self> {
+    pub(super) fn take(server: &Server) -> Option<Self> {
         let limit = server.config.max_connections;
         server
             .state

@@ -275,7 +275,12 @@ impl Service {
         let data = match data {
             Some(data) => {
                 let mut json = Vec::with_capacity(64);
-                data.write_json(&mut json);
+                crate::schema::unwritable::check(|| data.write_json(&mut json)).map_err(
+                    |what| EmitError::Data {
+                        event: event.to_owned(),
+                        error: ConvertError::new("a value with a JSON form", what),
+                    },
+                )?;
                 Some(String::from_utf8(json).unwrap_or_default())
             }
             None => None,
@@ -369,7 +374,8 @@ impl Service {
             None,
         );
         let request = Incoming::Single(Message::Request(request));
-        let reply = answer(&self.inner.handlers, &context, request).await;
+        // In process: no wire, so no message size limit.
+        let reply = answer(&self.inner.handlers, &context, request, usize::MAX).await;
         let raw = reply.map_or_else(|| Err(crate::ErrorObject::internal()), outcome_of)?;
         raw.deserialize()
             .map_err(|_| crate::ErrorObject::internal())

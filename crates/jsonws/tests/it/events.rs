@@ -429,3 +429,82 @@ async fn calls_wait_for_a_reconnect_or_fail_clearly() {
         "it waited for the connection"
     );
 }
+
+/// Log lines written while the returned guard lives, on this thread (tests run on a
+/// current-thread runtime, so the server's tasks log here too).
+fn capture_logs() -> (
+    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    tracing::subscriber::DefaultGuard,
+) {
+    #[derive(Clone)]
+    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = Sink(lines.clone());
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    (lines, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn a_slow_subscriber_is_logged_once_with_a_count() {
+    let (logs, _guard) = capture_logs();
+    let mut config = Config::default();
+    config.outbound_queue = 4;
+    config.write_timeout = Duration::from_secs(30);
+    let (service, url) = setup(config).await;
+    let addr = url
+        .trim_start_matches("ws://")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut stuck = crate::util::RawTcp::upgrade(addr, "/api/ev/1").await;
+    stuck
+        .send_frame(
+            0x1,
+            br#"{"jsonrpc":"2.0","method":"rpc.on","params":["chat.message"],"id":1}"#,
+        )
+        .await;
+    until("subscribed", || {
+        service.subscriber_count("chat.message") == 1
+    })
+    .await;
+    // Far more than the socket buffers and the queue hold, emitted faster than it can close.
+    let big = "x".repeat(64 * 1024);
+    for _ in 0..300 {
+        service.emit("chat.message", &big).unwrap();
+    }
+    until("the slow subscriber is gone", || {
+        service.subscriber_count("chat.message") == 0
+    })
+    .await;
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("slow consumer"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line for the condition:\n{text}");
+    let summary = lines[0];
+    assert!(summary.contains("outbound queue full"), "{summary}");
+    let dropped: u64 = summary
+        .split("dropped=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {summary}"));
+    assert!(dropped >= 1, "{summary}");
+    drop(stuck);
+}

@@ -5,8 +5,12 @@
 mod api;
 /// Hostile and malformed input on one WebSocket connection, which must keep serving.
 mod bad_input;
+/// Frames pipelined in one write, every one answered.
+mod burst;
 /// HTTP specifics: status codes, content types, context.
 mod http;
+/// HTTP connections: timeouts, the connection limit, HTTP/1.1's own rules, compression.
+mod http_conn;
 /// Ids echoed exactly, on both transports.
 mod ids;
 /// json-ws description files imported into a service: the model, serving it, and broken files.
@@ -30,5 +34,9 @@ mod registry;
 mod rest;
 /// Typed services end to end: the builder and the demo-shaped service.
 mod services;
+/// Socket.IO through a raw engine.io client: context and limits.
+mod socketio;
+/// Values at the edges of their types: non-finite numbers, the date range, raw `any`.
+mod values;
 
 mod util;

@@ -295,7 +295,11 @@ async fn a_client_without_the_method_answers_method_not_found() {
     let CallError::Rpc(error) = err else {
         panic!("{err:?}")
     };
-    assert_eq!(error.code, -32601, "{error}");
+    // The client's -32601 is not passed on as if the server lacked a method: it is the
+    // server's -32008, with the client's error as data.
+    assert_eq!(error.code, jsonws::protocol::code::PEER_FAILED, "{error}");
+    assert!(error.message.contains("-32601"), "{error}");
+    assert_eq!(error.data.as_ref().unwrap()["code"], -32601, "{error}");
 }
 
 #[tokio::test]
@@ -319,4 +323,88 @@ async fn the_client_call_timeout_comes_from_its_config() {
         .unwrap();
     let err = client.call::<i64>("sleep", (1000, 1)).await.unwrap_err();
     assert!(matches!(err, CallError::Timeout { after, .. } if after == Duration::from_millis(100)));
+}
+
+/// Asks the raw client `confirm` and returns the server's reply to `ask` once the client has
+/// answered the `confirm` with `answer` (a JSON text with `ID` in place of the id).
+async fn ask_answered_with(answer: &str) -> Value {
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let mut config = Config::default();
+    // Longer than the test's wait: an answer that came only at the timeout would fail it.
+    config.call_timeout = WAIT * 3;
+    let server = TestServer::with_config(server_methods(tx), config).await;
+    let mut ws = server.raw_ws().await;
+    ws.send_text(r#"{"jsonrpc":"2.0","method":"ask","params":["ok?"],"id":"q"}"#)
+        .await;
+    let confirm = ws.recv_json().await;
+    assert_eq!(confirm["method"], "confirm", "{confirm}");
+    ws.send_text(&answer.replace("ID", &confirm["id"].to_string()))
+        .await;
+    let reply = ws.recv_json().await;
+    assert_eq!(reply["id"], "q", "{reply}");
+    reply
+}
+
+#[tokio::test]
+async fn a_client_answer_of_the_wrong_type_fails_the_call_naming_it() {
+    let reply = ask_answered_with(r#"{"jsonrpc":"2.0","id":ID,"result":null}"#).await;
+    assert_eq!(reply["error"]["code"], -32603, "{reply}");
+    let message = reply["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("confirm") && message.contains("null"),
+        "{reply}"
+    );
+    let reply = ask_answered_with(r#"{"jsonrpc":"2.0","id":ID,"result":42}"#).await;
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("number 42"),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_replies_fail_their_call_at_once() {
+    for (answer, says) in [
+        (
+            r#"{"jsonrpc":"2.0","id":ID,"result":"yes","error":{"code":1,"message":"no"}}"#,
+            "both",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":ID,"error":5}"#,
+            "malformed `error`",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":ID,"error":{"message":"no code"}}"#,
+            "malformed `error`",
+        ),
+    ] {
+        let reply = ask_answered_with(answer).await;
+        assert_eq!(reply["error"]["code"], -32603, "{answer}: {reply}");
+        let message = reply["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("malformed") && message.contains(says),
+            "{answer}: {reply}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn reserved_codes_from_the_client_are_not_passed_on_as_the_servers() {
+    let reply = ask_answered_with(
+        r#"{"jsonrpc":"2.0","id":ID,"error":{"code":-32700,"message":"Parse error"}}"#,
+    )
+    .await;
+    assert_eq!(reply["error"]["code"], -32008, "{reply}");
+    assert_eq!(reply["error"]["data"]["code"], -32700, "{reply}");
+    // An application error is the client's to give, and passes through.
+    let reply = ask_answered_with(
+        r#"{"jsonrpc":"2.0","id":ID,"error":{"code":4711,"message":"no","data":[1]}}"#,
+    )
+    .await;
+    assert_eq!(
+        reply["error"],
+        serde_json::json!({"code": 4711, "message": "no", "data": [1]})
+    );
 }

@@ -28,15 +28,14 @@ impl TestServer {
     }
 
     pub(crate) async fn with_config(methods: Methods, config: Config) -> Self {
-        let server = Server::new(methods).config(config);
+        let server = Server::new(methods).config(config.clone());
         let app = axum::Router::new().nest(PATH, server.router());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(jsonws::server::serve(
-            listener,
-            app,
-            server.shutdown_signal(),
-        ));
+        let shutdown = server.shutdown_signal();
+        tokio::spawn(
+            async move { jsonws::server::serve_with(listener, app, shutdown, &config).await },
+        );
         TestServer { addr, server }
     }
 
@@ -217,11 +216,20 @@ impl RawTcp {
     pub(crate) async fn send_frame(&mut self, opcode: u8, payload: &[u8]) {
         use tokio::io::AsyncWriteExt;
         assert!(payload.len() < 126);
-        let mask = [1u8, 2, 3, 4];
-        let mut frame = vec![0x80 | opcode, 0x80 | payload.len() as u8];
-        frame.extend_from_slice(&mask);
-        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-        self.stream.write_all(&frame).await.unwrap();
+        self.stream
+            .write_all(&client_frame(opcode, payload))
+            .await
+            .unwrap();
+    }
+
+    /// The socket as a WebSocket client, to read what the server sends after raw writes.
+    pub(crate) async fn into_ws(self) -> WebSocketStream<TcpStream> {
+        WebSocketStream::from_raw_socket(
+            self.stream,
+            tokio_tungstenite::tungstenite::protocol::Role::Client,
+            None,
+        )
+        .await
     }
 
     /// Reads server frames until a close frame; returns its code and reason.
@@ -268,4 +276,24 @@ impl RawTcp {
             buf.extend_from_slice(&chunk[..n]);
         }
     }
+}
+
+/// One masked client frame (FIN set) with `opcode` and `payload` of any length.
+pub(crate) fn client_frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
+    let mask = [1u8, 2, 3, 4];
+    let mut frame = vec![0x80 | opcode];
+    match payload.len() {
+        n if n < 126 => frame.push(0x80 | n as u8),
+        n if n <= 0xffff => {
+            frame.push(0x80 | 126);
+            frame.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            frame.push(0x80 | 127);
+            frame.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    frame.extend_from_slice(&mask);
+    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame
 }
