@@ -90,7 +90,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut received = Vec::new();
     for _ in 0..4 {
         let next = tokio::time::timeout(Duration::from_secs(2), prices.recv()).await?;
-        let price = next.ok_or("the subscription ended early")?;
+        let price = next.ok_or("the subscription ended early")??;
         println!("client: {} is now {} cents", price.symbol, price.cents);
         received.push(price);
     }

@@ -39,16 +39,26 @@ pub(crate) async fn run(url: &str, method: &str, params: Option<&str>) -> anyhow
     }
 }
 
-/// What the command answers when the server calls it: `confirm` reads a line from stdin.
+/// What the command answers when the server calls it: any method, with a line read from
+/// stdin — JSON when it parses as JSON, otherwise the text as a string (so `confirm` can be
+/// answered with a plain `yes`). Notifications from the server are shown and not answered.
 fn answers() -> Methods {
-    Methods::new().method("confirm", |call: Call| async move {
-        let (question,): (String,) = call.params()?;
-        eprint!("{question} ");
+    Methods::new().fallback(|call: Call| async move {
+        let params = call.raw_params().map_or_else(|| "no params".to_owned(), ToString::to_string);
+        if call.id().is_none() {
+            eprintln!("jsonws: the server notified `{}` with {params}", call.method());
+            return Ok::<_, ErrorObject>(Value::Null);
+        }
+        eprint!(
+            "jsonws: the server calls `{}` with {params}; answer with JSON (or text, for a string): ",
+            call.method()
+        );
         let mut line = String::new();
         BufReader::new(tokio::io::stdin())
             .read_line(&mut line)
             .await
             .map_err(|e| ErrorObject::new(1, format!("could not read an answer: {e}")))?;
-        Ok::<_, ErrorObject>(line.trim().to_owned())
+        let line = line.trim();
+        Ok(serde_json::from_str(line).unwrap_or_else(|_| Value::String(line.to_owned())))
     })
 }

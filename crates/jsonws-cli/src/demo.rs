@@ -3,12 +3,11 @@
 //! Written with `#[jsonws::service]`: each method's params, defaults, result type and
 //! description come from its Rust signature and doc comment.
 
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use jsonws::schema::Binary;
-use jsonws::service::BuildError;
+use jsonws::service::{BuildError, EmitError, Emitter};
 use jsonws::{ErrorObject, Peer, RawJson, Service, Type};
 use serde_json::json;
 
@@ -53,17 +52,25 @@ pub(crate) struct ChatMessage {
     at: DateTime<Utc>,
 }
 
+/// The demo's events: `chat.send` emits `chat.message`, a task emits `tick`.
+#[derive(Debug, jsonws::Events)]
+pub(crate) enum DemoEvent {
+    /// Sent every second.
+    Tick(Tick),
+    /// Sent when someone calls chat.send.
+    #[jsonws(name = "chat.message")]
+    ChatMessage(ChatMessage),
+}
+
 /// The largest `types.bytes` answers: enough to try binary data, small enough that a batch
 /// of them cannot make the server build a huge reply (over the message limit, entries become
 /// errors anyway).
 const MAX_BYTES: i64 = 64 * 1024;
 
-/// The demo's methods. `service` is set once the service is built, so `chat.send` can emit.
-pub(crate) struct Demo {
-    service: Arc<OnceLock<Service>>,
-}
+/// The demo's methods.
+pub(crate) struct Demo;
 
-#[jsonws::service]
+#[jsonws::service(events = DemoEvent)]
 impl Demo {
     /// Adds two integers.
     async fn sum(&self, a: i64, b: i64) -> Result<i64, ErrorObject> {
@@ -77,6 +84,7 @@ impl Demo {
     }
 
     /// Always fails, with application error 4000 and data: what a handler's own error looks like.
+    #[jsonws(errors(4000 = "This method always fails."))]
     async fn fail(&self) -> Result<(), ErrorObject> {
         Err(ErrorObject::new(4000, "this method always fails")
             .with_data(json!({ "reason": "demonstration", "retry": false })))
@@ -154,16 +162,12 @@ impl Demo {
 
     /// Says something to everyone subscribed to `chat.message`.
     #[jsonws(namespace = "chat")]
-    async fn send(&self, text: String) -> Result<(), ErrorObject> {
-        let service = self.service.get().ok_or_else(ErrorObject::internal)?;
-        service
-            .emit(
-                "chat.message",
-                &ChatMessage {
-                    text,
-                    at: Utc::now(),
-                },
-            )
+    async fn send(&self, events: Emitter<DemoEvent>, text: String) -> Result<(), ErrorObject> {
+        events
+            .emit(DemoEvent::ChatMessage(ChatMessage {
+                text,
+                at: Utc::now(),
+            }))
             .map_err(|e| {
                 tracing::error!(error = %e, "chat.send could not emit");
                 ErrorObject::internal()
@@ -194,41 +198,28 @@ fn finite(n: f64) -> Result<f64, ErrorObject> {
 
 /// Builds the demo service, version 1.0.0.
 pub(crate) fn service() -> Result<Service, BuildError> {
-    let cell = Arc::new(OnceLock::new());
-    let service = Service::builder("demo", "1.0.0")
+    Service::builder("demo", "1.0.0")
         .description("The jsonws demo: typed methods, a server → client call, and events.")
-        .register::<Tick>()
-        .register::<ChatMessage>()
-        .event("tick", Some("Tick"), "Sent every second.")
-        .event(
-            "chat.message",
-            Some("ChatMessage"),
-            "Sent when someone calls chat.send.",
-        )
-        .define_all(Demo {
-            service: cell.clone(),
-        })
-        .build()?;
-    let _ = cell.set(service.clone());
-    Ok(service)
+        .define_all(Demo)
+        .build()
 }
 
 /// Emits `tick` every second for as long as the service lives.
 pub(crate) fn start_ticking(service: &Service) {
-    let service = service.clone();
+    let events = service.emitter::<DemoEvent>();
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(1));
         interval.tick().await;
         for seq in 1.. {
             interval.tick().await;
-            if let Err(e) = service.emit(
-                "tick",
-                &Tick {
-                    seq,
-                    at: Utc::now(),
-                },
-            ) {
-                tracing::error!(error = %e, "tick could not emit");
+            match events.emit(DemoEvent::Tick(Tick {
+                seq,
+                at: Utc::now(),
+            })) {
+                Ok(_) => {}
+                // The service is gone: nobody is left to tick for.
+                Err(EmitError::NotServing(_)) => break,
+                Err(e) => tracing::error!(error = %e, "tick could not emit"),
             }
         }
     });

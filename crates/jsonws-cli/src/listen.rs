@@ -40,6 +40,7 @@ pub(crate) async fn run(
         tokio::select! {
             item = merged.next() => {
                 let Some((event, data)) = item else { break };
+                let data = data?;
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "{event} {}", serde_json::to_string(&data)?)?;
                 out.flush()?;

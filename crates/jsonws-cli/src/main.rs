@@ -28,8 +28,8 @@ enum Command {
     /// Call METHOD on the service at URL (http:// or ws://) and print the result as JSON.
     ///
     /// Exits 0 with the result, 1 when the server answers with an error, 2 when the call could
-    /// not be made. Over ws://, a `confirm` call from the server is answered with a line read
-    /// from standard input.
+    /// not be made. Over ws://, a call from the server (any method, such as the demo's
+    /// `confirm`) is answered with a line read from standard input: JSON, or text for a string.
     Call {
         /// The service URL, e.g. http://127.0.0.1:3000/api/demo/1.0.0 or ws://….
         url: String,

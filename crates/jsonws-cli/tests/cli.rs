@@ -287,3 +287,62 @@ fn listen_to_an_unknown_event_fails_clearly() {
         .expect_exit(2)
         .expect("the unknown event named", |run| run.stderr.contains("nope"));
 }
+
+// issue 8 §9: `jsonws call` answered only `confirm`, and only with a string; it now answers
+// any server → client method with JSON read from stdin.
+#[test]
+fn any_server_call_is_answered_with_json_from_stdin() {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let url = runtime.block_on(async {
+        let methods = jsonws::Methods::new().method("pick", |call: jsonws::Call| async move {
+            let peer = call
+                .peer()
+                .cloned()
+                .ok_or_else(jsonws::ErrorObject::internal)?;
+            let choice: serde_json::Value = peer.call("choose", (["red", "blue"],)).await?;
+            Ok::<_, jsonws::ErrorObject>(choice)
+        });
+        let server = jsonws::Server::new(methods);
+        let app = axum::Router::new().nest("/rpc", server.router());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let addr = listener.local_addr().expect("the bound address");
+        tokio::spawn(jsonws::server::serve(
+            listener,
+            app,
+            server.shutdown_signal(),
+        ));
+        format!("ws://{addr}/rpc")
+    });
+    jsonws(
+        &["call", &url, "pick"],
+        "{\"color\": \"blue\", \"sure\": true}\n",
+    )
+    .expect_exit(0)
+    .expect("the call and its params on stderr", |run| {
+        run.stderr.contains("`choose`") && run.stderr.contains("red")
+    })
+    .expect(
+        "the JSON answer, passed back by the server, on stdout",
+        |run| {
+            serde_json::from_str::<serde_json::Value>(&run.stdout).ok()
+                == Some(serde_json::json!({"color": "blue", "sure": true}))
+        },
+    );
+}
+
+// issue 8 §9: a refused WebSocket handshake showed only "HTTP error: 404 Not Found".
+#[test]
+fn a_refused_handshake_shows_the_servers_reason() {
+    let demo = Demo::start();
+    let url = demo.ws_url().replace("1.0.0", "9.0.0");
+    jsonws(&["call", &url, "sum", "[1,2]"], "")
+        .expect_exit(2)
+        .expect("the server's reason on stderr", |run| {
+            run.stderr.contains("404")
+                && run
+                    .stderr
+                    .contains("has no version matching `9.0.0`; it has 1.0.0")
+        });
+}

@@ -1,7 +1,31 @@
 //! `#[jsonws(…)]` options and doc comments, shared by both macros.
 
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
+
+/// What kind of literal a `default = …` is, to check at compile time that the type takes it.
+#[derive(Clone, Copy)]
+pub(crate) enum LitKind {
+    Int,
+    Float,
+    Bool,
+    Str,
+}
+
+impl LitKind {
+    /// A statement that fails to compile when `ty` cannot take this kind of literal.
+    pub(crate) fn check(self, ty: &syn::Type, span: Span) -> TokenStream {
+        let check = match self {
+            LitKind::Int => quote!(int_default),
+            LitKind::Float => quote!(float_default),
+            LitKind::Bool => quote!(bool_default),
+            LitKind::Str => quote!(str_default),
+        };
+        quote_spanned!(span=> ::jsonws::__private::#check::<#ty>();)
+    }
+}
 
 /// The options one `#[jsonws(…)]` list (or several) gave. Each macro says which it accepts.
 #[derive(Default)]
@@ -10,6 +34,13 @@ pub(crate) struct Opts {
     pub(crate) description: Option<LitStr>,
     /// A default as JSON text, from `default = <literal>` or `default_json = "…"`.
     pub(crate) default: Option<String>,
+    /// The kind and place of a literal `default = …`.
+    pub(crate) default_lit: Option<(LitKind, Span)>,
+    /// A default written as a Rust expression: a path (`Priority::Normal`) or, for
+    /// `#[jsonws(default)]`, `Default::default()`.
+    pub(crate) default_expr: Option<TokenStream>,
+    /// `errors(4000 = "…")`: the application errors a method declares.
+    pub(crate) errors: Vec<(i64, String)>,
     pub(crate) value: Option<i64>,
     pub(crate) namespace: Option<LitStr>,
     pub(crate) group: Option<LitStr>,
@@ -35,8 +66,55 @@ pub(crate) fn parse(attrs: &[Attribute], allowed: &[&str], what: &str) -> syn::R
                 "namespace" => set(&mut opts.namespace, meta.value()?.parse()?, twice)?,
                 "group" => set(&mut opts.group, meta.value()?.parse()?, twice)?,
                 "default" => {
+                    if opts.default.is_some() || opts.default_expr.is_some() {
+                        return Err(twice());
+                    }
+                    if !meta.input.peek(syn::Token![=]) {
+                        opts.default_expr = Some(quote!(::core::default::Default::default()));
+                        return Ok(());
+                    }
                     let expr: Expr = meta.value()?.parse()?;
-                    set(&mut opts.default, literal_json(&expr)?, twice)?;
+                    if let Expr::Path(path) = &expr {
+                        opts.default_expr =
+                            Some(quote_spanned!(path.span()=> ::jsonws::__private::into_default(#path)));
+                        return Ok(());
+                    }
+                    let (json, kind) = literal_json(&expr)?;
+                    opts.default_lit = Some((kind, expr.span()));
+                    opts.default = Some(json);
+                }
+                "errors" => {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    let entries = content.parse_terminated(
+                        |input| {
+                            let negative: Option<syn::Token![-]> = input.parse()?;
+                            let lit: syn::LitInt = input.parse()?;
+                            let code: Expr = match negative {
+                                Some(minus) => syn::parse_quote!(#minus #lit),
+                                None => syn::parse_quote!(#lit),
+                            };
+                            input.parse::<syn::Token![=]>()?;
+                            let message: LitStr = input.parse()?;
+                            Ok((code, message))
+                        },
+                        syn::Token![,],
+                    )?;
+                    for (code, message) in entries {
+                        let value = int_value(&code).map_err(|_| {
+                            syn::Error::new_spanned(&code, "an error code is an integer: errors(4004 = \"No such todo\")")
+                        })?;
+                        if (-32768..=-32000).contains(&value) {
+                            return Err(syn::Error::new_spanned(
+                                &code,
+                                "-32768…-32000 is reserved by JSON-RPC; choose an application code outside it, such as 4000",
+                            ));
+                        }
+                        if opts.errors.iter().any(|(c, _)| *c == value) {
+                            return Err(syn::Error::new_spanned(&code, format!("error {value} is declared twice")));
+                        }
+                        opts.errors.push((value, message.value()));
+                    }
                 }
                 "default_json" => {
                     let text: LitStr = meta.value()?.parse()?;
@@ -46,6 +124,9 @@ pub(crate) fn parse(attrs: &[Attribute], allowed: &[&str], what: &str) -> syn::R
                             &text,
                             format!("`default_json` must be JSON text, as in \"[1, 2]\" or \"{{\\\"x\\\": 1}}\": {e}"),
                         ));
+                    }
+                    if opts.default_expr.is_some() {
+                        return Err(twice());
                     }
                     set(&mut opts.default, json, twice)?;
                 }
@@ -76,9 +157,10 @@ fn set<T>(slot: &mut Option<T>, value: T, twice: impl FnOnce() -> syn::Error) ->
 }
 
 /// The JSON text of a literal default: a number (maybe negative), a string or a bool.
-fn literal_json(expr: &Expr) -> syn::Result<String> {
-    let advice = "`default` takes a number, string or bool literal (`default = 2`, `default = \"pt\"`); \
-                  write arrays and objects as JSON text with `default_json = \"[1, 2]\"`";
+fn literal_json(expr: &Expr) -> syn::Result<(String, LitKind)> {
+    let advice = "`default` takes a number, string or bool literal (`default = 2`, `default = \"pt\"`) \
+                  or a path (`default = Priority::Normal`); write arrays and objects as JSON text with \
+                  `default_json = \"[1, 2]\"`, and `#[jsonws(default)]` means `Default::default()`";
     let (negative, lit) = match expr {
         Expr::Lit(ExprLit { lit, .. }) => (false, lit),
         Expr::Unary(ExprUnary {
@@ -96,7 +178,7 @@ fn literal_json(expr: &Expr) -> syn::Result<String> {
     };
     let sign = if negative { "-" } else { "" };
     match lit {
-        Lit::Int(i) => Ok(format!("{sign}{}", i.base10_digits())),
+        Lit::Int(i) => Ok((format!("{sign}{}", i.base10_digits()), LitKind::Int)),
         Lit::Float(f) => {
             let value: f64 = format!("{sign}{}", f.base10_digits())
                 .parse()
@@ -107,12 +189,14 @@ fn literal_json(expr: &Expr) -> syn::Result<String> {
                     "a default must be a finite number: JSON has no infinity",
                 ));
             }
-            serde_json::to_string(&value).map_err(|e| syn::Error::new_spanned(f, e.to_string()))
+            serde_json::to_string(&value)
+                .map(|json| (json, LitKind::Float))
+                .map_err(|e| syn::Error::new_spanned(f, e.to_string()))
         }
-        Lit::Str(s) => {
-            serde_json::to_string(&s.value()).map_err(|e| syn::Error::new_spanned(s, e.to_string()))
-        }
-        Lit::Bool(b) => Ok(b.value.to_string()),
+        Lit::Str(s) => serde_json::to_string(&s.value())
+            .map(|json| (json, LitKind::Str))
+            .map_err(|e| syn::Error::new_spanned(s, e.to_string())),
+        Lit::Bool(b) => Ok((b.value.to_string(), LitKind::Bool)),
         other => Err(syn::Error::new_spanned(other, advice)),
     }
 }

@@ -50,6 +50,7 @@ fn derive_struct(
     let mut defs = Vec::new();
     let mut reads = Vec::new();
     let mut writes = Vec::new();
+    let mut checks = Vec::new();
     let mut seen: HashMap<String, &Ident> = HashMap::new();
     let mut errors = attrs::Errors::default();
     for field in &fields.named {
@@ -77,13 +78,26 @@ fn derive_struct(
         let field_description = attrs::description(&opts, &field.attrs);
         let ty = &field.ty;
         let as_type = quote_spanned!(ty.span()=> <#ty as ::jsonws::schema::Type>);
-        let (default_value, default_text, required) = match &opts.default {
-            Some(json) => (
+        if let Some((kind, span)) = opts.default_lit {
+            checks.push(kind.check(ty, span));
+        }
+        let (default_value, default_text, required) = match (&opts.default, &opts.default_expr) {
+            (Some(json), _) => (
                 quote!(::jsonws::__private::serde_json::from_str::<::jsonws::__private::serde_json::Value>(#json).ok()),
                 quote!(::core::option::Option::Some(#json)),
                 quote!(false),
             ),
-            None => (
+            (None, Some(expr)) => (
+                quote!(::core::option::Option::Some(::jsonws::__private::default_value::<#ty>(#expr))),
+                quote! {{
+                    static TEXT: ::std::sync::OnceLock<::std::string::String> = ::std::sync::OnceLock::new();
+                    ::core::option::Option::Some(
+                        TEXT.get_or_init(|| ::jsonws::__private::default_text::<#ty>(#expr)).as_str(),
+                    )
+                }},
+                quote!(false),
+            ),
+            (None, None) => (
                 quote!(::core::option::Option::None),
                 quote!(::core::option::Option::None),
                 quote!(!#as_type::is_optional()),
@@ -126,6 +140,7 @@ fn derive_struct(
     Ok(quote! {
         impl ::jsonws::schema::Type for #ident {
             fn type_ref(types: &mut ::jsonws::schema::Types) -> ::jsonws::schema::TypeRef {
+                #(#checks)*
                 if !types.contains(#name) {
                     // A placeholder first, so a field that refers back to this type finds it.
                     types.define(::jsonws::schema::TypeDef::Struct(::jsonws::schema::StructDef {
@@ -135,6 +150,14 @@ fn derive_struct(
                     }));
                     let fields = ::std::vec![#(#defs),*];
                     types.define(::jsonws::schema::TypeDef::Struct(::jsonws::schema::StructDef {
+                        name: ::std::borrow::ToOwned::to_owned(#name),
+                        description: ::std::borrow::ToOwned::to_owned(#description),
+                        fields,
+                    }));
+                } else if types.needs_check(#name) {
+                    // Declared before (imported): the Rust type must describe the same data.
+                    let fields = ::std::vec![#(#defs),*];
+                    types.check(&::jsonws::schema::TypeDef::Struct(::jsonws::schema::StructDef {
                         name: ::std::borrow::ToOwned::to_owned(#name),
                         description: ::std::borrow::ToOwned::to_owned(#description),
                         fields,
@@ -262,6 +285,13 @@ fn derive_enum(
                         description: ::std::borrow::ToOwned::to_owned(#description),
                         members: ::std::vec![#(#member_defs),*],
                     }));
+                } else if types.needs_check(#name) {
+                    // Declared before (imported): the Rust enum must have the same members.
+                    types.check(&::jsonws::schema::TypeDef::Enum(::jsonws::schema::EnumDef {
+                        name: ::std::borrow::ToOwned::to_owned(#name),
+                        description: ::std::borrow::ToOwned::to_owned(#description),
+                        members: ::std::vec![#(#member_defs),*],
+                    }));
                 }
                 ::jsonws::schema::TypeRef {
                     name: ::jsonws::schema::TypeName::Named(::std::borrow::ToOwned::to_owned(#name)),
@@ -283,6 +313,10 @@ fn derive_enum(
                 ::jsonws::__private::write_str(out, match self { #(#to_name,)* });
             }
         }
+
+        // A member's name or value is a valid default literal.
+        impl ::jsonws::__private::StrDefault for #ident {}
+        impl ::jsonws::__private::IntDefault for #ident {}
     })
 }
 

@@ -1,4 +1,4 @@
-//! Macros for [jsonws](https://docs.rs/jsonws): `#[derive(Type)]` describes a Rust struct or
+//! Macros for the `jsonws` crate: `#[derive(Type)]` describes a Rust struct or
 //! enum as a schema type, and `#[service]` turns the methods of an `impl` block into the RPC
 //! methods of a service.
 //!
@@ -9,6 +9,7 @@
 
 mod attrs;
 mod derive;
+mod events;
 mod service;
 
 use proc_macro::TokenStream;
@@ -75,6 +76,35 @@ pub fn derive_type(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Derives `jsonws::service::Events` for an enum: each variant is one event of a service.
+///
+/// A unit variant is an event without data; a variant with one field carries that field (a
+/// `jsonws::Type`). The event's name is the variant's in lowerCamelCase, or
+/// `#[jsonws(name = "chat.message")]`; its description is the variant's doc comment, or
+/// `#[jsonws(description = "…")]`. Declare the events on a service with
+/// `#[jsonws::service(events = TodoEvent)]` (or `ServiceBuilder::events`), and emit them with
+/// a `jsonws::service::Emitter<TodoEvent>`: an event that is not a variant does not compile.
+///
+/// # Examples
+///
+/// ```ignore
+/// #[derive(jsonws::Events)]
+/// enum TodoEvent {
+///     /// A todo was added.
+///     #[jsonws(name = "todo.added")]
+///     Added(Todo),
+///     /// Every todo was removed.
+///     Cleared,
+/// }
+/// ```
+#[proc_macro_derive(Events, attributes(jsonws))]
+pub fn derive_events(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    events::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// Exposes the `&self` methods of an inherent `impl` block as the RPC methods of a service.
 ///
 /// It implements `jsonws::service::ServiceImpl` for the type, so
@@ -98,14 +128,18 @@ pub fn derive_type(input: TokenStream) -> TokenStream {
 /// | `#[jsonws(namespace = "math")]` | prefixes the name: `math.pow` |
 /// | `#[jsonws(group = "Reports")]` | puts the method under a documentation group |
 /// | `#[jsonws(description = "…")]` | instead of the doc comments |
+/// | `#[jsonws(errors(4004 = "No such todo."))]` | declares the application errors it answers with, for `?json`, OpenRPC and the docs page |
 /// | `#[jsonws(skip)]` | not exposed |
 ///
 /// # Params
 ///
 /// Params are the RPC params, positional or named, in declared order; each type implements
-/// `Type`. An `Option<T>` param may be left out. Param options:
-/// `#[jsonws(default = 2)]`, `#[jsonws(default_json = "[1]")]`, `#[jsonws(description = "…")]`
-/// and `#[jsonws(name = "…")]`. Params with defaults must come last.
+/// `Type`. An `Option<T>` param may be left out (optional, without a default). Param options:
+/// `#[jsonws(default = 2)]` (a literal, checked against the param's type at compile time),
+/// `#[jsonws(default = Priority::Normal)]` (a path to a value), `#[jsonws(default)]`
+/// (`Default::default()`), `#[jsonws(default_json = "[1]")]`, `#[jsonws(description = "…")]`
+/// and `#[jsonws(name = "…")]`. Params with defaults (and `Option` params) must come last: a
+/// required param after one is a compile error.
 ///
 /// Params of these types are filled in by jsonws instead (recognised by the last segment of
 /// the type's path) and are not RPC params:
@@ -116,12 +150,22 @@ pub fn derive_type(input: TokenStream) -> TokenStream {
 /// | `peer: Option<Peer>` | the peer, or `None` over HTTP |
 /// | `ctx: Context` | the connection's context |
 /// | `call: &Call` | the call itself |
+/// | `events: Emitter<E>` | the emitter of the service's events `E` (declares them too) |
+/// | `user: Extension<T>` | a value a layer put into the request's extensions; -32603 when missing |
+/// | `user: Option<Extension<T>>` | the same, or `None` |
 ///
 /// # Service options
 ///
-/// `#[service(name = "demo", version = "1.0.0", description = "…", namespace = "…")]`, all
-/// optional: `namespace` prefixes every method; `description` defaults to the doc comments
-/// of the `impl` block; `name` and `version` come together, and add `into_service`.
+/// `#[service(name = "demo", version = "1.0.0", description = "…", namespace = "…", events =
+/// DemoEvent)]`, all optional: `namespace` prefixes every method; `description` defaults to
+/// the doc comments of the `impl` block; `name` and `version` come together, and add
+/// `into_service`; `events` declares the events of a `#[derive(Events)]` enum.
+///
+/// `client = GeometryClient` (or `client = pub(crate) GeometryClient`; `pub` by default) also
+/// generates a typed client, as jsonrpsee's `#[rpc(client)]` does: `GeometryClient::new(ws)`
+/// wraps a connected `jsonws::client::WsClient`, and has one `async fn` per RPC method taking
+/// its RPC params (context params left out) with the same types and returning
+/// `Result<T, jsonws::CallError>`: `GeometryClient::new(ws).sum(1, 2).await`.
 ///
 /// # Examples
 ///

@@ -17,11 +17,38 @@ struct ServiceArgs {
     version: Option<LitStr>,
     description: Option<LitStr>,
     namespace: Option<LitStr>,
+    /// `events = TodoEvent`: the enum whose variants are the service's events.
+    events: Option<Type>,
+    /// `client = GeometryClient` (maybe `client = pub(crate) GeometryClient`): a typed client.
+    client: Option<(syn::Visibility, Ident)>,
 }
 
 fn parse_args(args: TokenStream) -> syn::Result<ServiceArgs> {
     let mut out = ServiceArgs::default();
     let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("events") {
+            if out.events.is_some() {
+                return Err(meta.error("`events` is given twice; keep one"));
+            }
+            out.events = Some(meta.value()?.parse()?);
+            return Ok(());
+        }
+        if meta.path.is_ident("client") {
+            if out.client.is_some() {
+                return Err(meta.error("`client` is given twice; keep one"));
+            }
+            let input = meta.value()?;
+            let vis: syn::Visibility = input.parse()?;
+            let name: Ident = input.parse().map_err(|e| {
+                syn::Error::new(e.span(), "name the client type: `client = GeometryClient`")
+            })?;
+            let vis = match vis {
+                syn::Visibility::Inherited => syn::parse_quote!(pub),
+                vis => vis,
+            };
+            out.client = Some((vis, name));
+            return Ok(());
+        }
         let slot = if meta.path.is_ident("name") {
             &mut out.name
         } else if meta.path.is_ident("version") {
@@ -32,8 +59,9 @@ fn parse_args(args: TokenStream) -> syn::Result<ServiceArgs> {
             &mut out.namespace
         } else {
             return Err(meta.error(
-                "unknown option; #[jsonws::service] takes `name`, `version`, `description` and `namespace`, \
-                 all optional: #[jsonws::service(name = \"demo\", version = \"1.0.0\")]",
+                "unknown option; #[jsonws::service] takes `name`, `version`, `description`, `namespace`, \
+                 `events` and `client`, all optional: \
+                 #[jsonws::service(name = \"demo\", version = \"1.0.0\", events = DemoEvent, client = DemoClient)]",
             ));
         };
         if slot.is_some() {
@@ -96,15 +124,26 @@ enum ContextParam {
     Context,
     /// `&Call`: the call itself.
     CallRef,
+    /// `Emitter<E>`: the service's emitter for the events of `E`.
+    Emitter(Box<Type>),
+    /// `Extension<T>` or `Option<Extension<T>>`: a value from the request's extensions.
+    Extension(Box<Type>),
 }
 
 enum Param {
     Context(ContextParam),
     Rpc {
         name: String,
+        /// The Rust name, for the typed client's argument.
+        ident: Ident,
         ty: Box<Type>,
         default: Option<String>,
+        default_lit: Option<(attrs::LitKind, proc_macro2::Span)>,
+        default_expr: Option<TokenStream>,
         description: String,
+        /// Whether the caller may leave it out: a default, or an `Option`.
+        optional: bool,
+        span: proc_macro2::Span,
     },
 }
 
@@ -118,6 +157,7 @@ struct MethodSpec {
     is_async: bool,
     params: Vec<Param>,
     output: Output,
+    errors: Vec<(i64, String)>,
 }
 
 enum Output {
@@ -182,14 +222,18 @@ pub(crate) fn service(args: TokenStream, mut item: ItemImpl) -> TokenStream {
 
     let self_ty = &item.self_ty;
     let registrations: Vec<TokenStream> = methods.iter().map(|m| register(m, self_ty)).collect();
+    let declare_events = args
+        .events
+        .as_ref()
+        .map(|events| quote_spanned!(events.span()=> .events::<#events>()));
     let define_body = if registrations.is_empty() {
         quote! {
             let _ = (self, only);
-            builder
+            builder #declare_events
         }
     } else {
         quote! {
-            let mut builder = builder;
+            let mut builder = builder #declare_events;
             let wanted = |name: &str| match only {
                 ::core::option::Option::Some(only) => only.contains(&name),
                 ::core::option::Option::None => true,
@@ -230,6 +274,10 @@ pub(crate) fn service(args: TokenStream, mut item: ItemImpl) -> TokenStream {
         }
         _ => quote!(),
     };
+    let client = args
+        .client
+        .as_ref()
+        .map(|(vis, name)| client(&methods, vis, name, self_ty));
     quote! {
         #item
 
@@ -244,6 +292,86 @@ pub(crate) fn service(args: TokenStream, mut item: ItemImpl) -> TokenStream {
         }
 
         #into_service
+
+        #client
+    }
+}
+
+/// A typed client: one `async fn` per method, with the method's param and result types.
+fn client(
+    methods: &[MethodSpec],
+    vis: &syn::Visibility,
+    name: &Ident,
+    self_ty: &Type,
+) -> TokenStream {
+    let calls = methods.iter().map(|m| {
+        let fname = &m.ident;
+        let full_name = &m.full_name;
+        let doc = if m.description.is_empty() {
+            format!(" Calls `{full_name}`.")
+        } else {
+            m.description.lines().map(|l| format!(" {l}")).collect::<Vec<_>>().join("\n")
+        };
+        let mut args = Vec::new();
+        let mut pushes = Vec::new();
+        for p in &m.params {
+            if let Param::Rpc { ident, ty, .. } = p {
+                args.push(quote!(#ident: #ty));
+                pushes.push(quote!(params.push(&#ident);));
+            }
+        }
+        let params = if pushes.is_empty() {
+            quote!(let params = ::jsonws::__private::ClientParams::new();)
+        } else {
+            quote! {
+                let mut params = ::jsonws::__private::ClientParams::new();
+                #(#pushes)*
+            }
+        };
+        let ret = match &m.output {
+            Output::Unit => quote!(()),
+            Output::Plain(ty) => quote!(#ty),
+            Output::Result(ty) => match last_segment(ty).and_then(first_arg) {
+                Some(ok) => quote!(#ok),
+                None => quote!(<#ty as ::jsonws::__private::IntoResult>::Ok),
+            },
+        };
+        quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            ///
+            /// The server's error reply (`CallError::Rpc`), or why the call could not be made.
+            #vis async fn #fname(&self, #(#args),*) -> ::core::result::Result<#ret, ::jsonws::CallError> {
+                #params
+                ::jsonws::__private::client_call::<#ret>(&self.client, #full_name, params).await
+            }
+        }
+    });
+    let doc = format!(
+        " A typed client of the service `{}` declares: one method per RPC method, with the same types.",
+        quote!(#self_ty)
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #vis struct #name {
+            client: ::jsonws::client::WsClient,
+        }
+
+        impl #name {
+            /// Calls the service through `client`, a connected WebSocket client.
+            #vis fn new(client: ::jsonws::client::WsClient) -> Self {
+                #name { client }
+            }
+
+            /// The WebSocket client underneath: for subscriptions, raw calls and closing.
+            #vis fn client(&self) -> &::jsonws::client::WsClient {
+                &self.client
+            }
+
+            #(#calls)*
+        }
     }
 }
 
@@ -268,6 +396,7 @@ fn read_method(f: &ImplItemFn, namespace: &str) -> syn::Result<Option<MethodSpec
             "group",
             "description",
             "skip",
+            "errors",
         ],
         "a service method",
     )?;
@@ -327,9 +456,32 @@ fn read_method(f: &ImplItemFn, namespace: &str) -> syn::Result<Option<MethodSpec
     };
 
     let mut params = Vec::new();
+    let mut defaulted: Option<String> = None;
     for input in sig.inputs.iter().skip(1) {
         let FnArg::Typed(pt) = input else { continue };
-        params.push(read_param(pt)?);
+        let param = read_param(pt)?;
+        if let Param::Rpc {
+            name,
+            optional,
+            span,
+            ..
+        } = &param
+        {
+            match (&defaulted, optional) {
+                (Some(d), false) => {
+                    return Err(syn::Error::new(
+                        *span,
+                        format!(
+                            "method `{full_name}`: `{d}` has a default but `{name}` after it does not; \
+                             put defaulted parameters last"
+                        ),
+                    ));
+                }
+                (None, true) => defaulted = Some(name.clone()),
+                _ => {}
+            }
+        }
+        params.push(param);
     }
 
     Ok(Some(MethodSpec {
@@ -341,6 +493,7 @@ fn read_method(f: &ImplItemFn, namespace: &str) -> syn::Result<Option<MethodSpec
         is_async: sig.asyncness.is_some(),
         params,
         output: read_output(&sig.output)?,
+        errors: opts.errors,
     }))
 }
 
@@ -403,14 +556,37 @@ fn single_arg(segment: &syn::PathSegment) -> Option<&Type> {
     types.next().is_none().then_some(first)
 }
 
+/// The first type argument: `T` of `Result<T, E>`.
+fn first_arg(segment: &syn::PathSegment) -> Option<&Type> {
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
 fn is_named(ty: &Type, name: &str) -> bool {
     last_segment(ty).is_some_and(|s| s.ident == name && s.arguments.is_none())
 }
 
 fn read_param(pt: &syn::PatType) -> syn::Result<Param> {
     let ty = &*pt.ty;
+    let is_extension = |t: &Type| {
+        last_segment(t).is_some_and(|s| s.ident == "Extension" && single_arg(s).is_some())
+    };
     let context = if is_named(ty, "Peer") {
         Some(ContextParam::Peer)
+    } else if last_segment(ty).is_some_and(|s| s.ident == "Emitter" && single_arg(s).is_some()) {
+        Some(ContextParam::Emitter(Box::new(ty.clone())))
+    } else if is_extension(ty)
+        || (last_segment(ty).is_some_and(|s| s.ident == "Option")
+            && last_segment(ty)
+                .and_then(single_arg)
+                .is_some_and(is_extension))
+    {
+        Some(ContextParam::Extension(Box::new(ty.clone())))
     } else if is_named(ty, "Context") {
         Some(ContextParam::Context)
     } else if last_segment(ty).is_some_and(|s| s.ident == "Option")
@@ -438,7 +614,7 @@ fn read_param(pt: &syn::PatType) -> syn::Result<Param> {
         None
     };
     let what = if context.is_some() {
-        "a context param (Peer, Context, &Call)"
+        "a context param (Peer, Context, &Call, Emitter, Extension)"
     } else {
         "a method param"
     };
@@ -462,10 +638,23 @@ fn read_param(pt: &syn::PatType) -> syn::Result<Param> {
             ));
         }
     };
+    let is_option = last_segment(ty).is_some_and(|s| s.ident == "Option");
+    let ident = match &*pt.pat {
+        Pat::Ident(p) => p.ident.clone(),
+        _ => format_ident!(
+            "param_{}",
+            name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        ),
+    };
     Ok(Param::Rpc {
+        ident,
         name,
         ty: Box::new(ty.clone()),
+        optional: opts.default.is_some() || opts.default_expr.is_some() || is_option,
+        span: pt.span(),
         default: opts.default,
+        default_lit: opts.default_lit,
+        default_expr: opts.default_expr,
         description: opts
             .description
             .as_ref()
@@ -502,6 +691,8 @@ fn register(m: &MethodSpec, self_ty: &Type) -> TokenStream {
     let mut rpc_types = Vec::new();
     let mut rpc_vars = Vec::new();
     let mut context_bindings = Vec::new();
+    let mut emitters = Vec::new();
+    let mut emitter_clones = Vec::new();
     let mut call_args = Vec::new();
     for (i, param) in m.params.iter().enumerate() {
         match param {
@@ -509,16 +700,24 @@ fn register(m: &MethodSpec, self_ty: &Type) -> TokenStream {
                 name,
                 ty,
                 default,
+                default_lit,
+                default_expr,
                 description,
+                ..
             } => {
                 let as_type = quote_spanned!(ty.span()=> <#ty as ::jsonws::schema::Type>);
-                let default = match default {
-                    Some(json) => quote! {
+                let check = default_lit.map(|(kind, span)| kind.check(ty, span));
+                let default = match (default, default_expr) {
+                    (Some(json), _) => quote! {
                         ::jsonws::__private::serde_json::from_str::<::jsonws::__private::serde_json::Value>(#json).ok()
                     },
-                    None => quote!(::core::option::Option::None),
+                    (None, Some(expr)) => quote! {
+                        ::core::option::Option::Some(::jsonws::__private::default_value::<#ty>(#expr))
+                    },
+                    (None, None) => quote!(::core::option::Option::None),
                 };
                 param_defs.push(quote! {{
+                    #check
                     let mut param = ::jsonws::service::ParamDef::new(#name, #as_type::type_ref(types));
                     param.default = #default;
                     param.optional = #as_type::is_optional();
@@ -554,8 +753,27 @@ fn register(m: &MethodSpec, self_ty: &Type) -> TokenStream {
                     ContextParam::Context => {
                         quote!(let #var = ::core::clone::Clone::clone(call.context());)
                     }
-                    ContextParam::CallRef => quote!(),
+                    ContextParam::CallRef | ContextParam::Emitter(_) => quote!(),
+                    ContextParam::Extension(ty) => quote! {
+                        let #var: #ty = match ::jsonws::__private::extension(&call) {
+                            ::core::result::Result::Ok(value) => value,
+                            ::core::result::Result::Err(e) => {
+                                return ::jsonws::__private::reply::<()>(id.as_ref(), ::core::result::Result::Err(e));
+                            }
+                        };
+                    },
                 };
+                if let ContextParam::Emitter(ty) = context {
+                    let bound = format_ident!("emitter{}", i);
+                    emitters.push(quote! {
+                        let #bound: #ty = {
+                            let emitter = <#ty>::new();
+                            builder = builder.emitter(&emitter);
+                            emitter
+                        };
+                    });
+                    emitter_clones.push(quote!(let #var = ::core::clone::Clone::clone(&#bound);));
+                }
                 context_bindings.push(binding);
                 call_args.push(match context {
                     ContextParam::CallRef => quote!(&call),
@@ -612,19 +830,26 @@ fn register(m: &MethodSpec, self_ty: &Type) -> TokenStream {
         ),
         Output::Result(ty) => (
             quote!(::jsonws::__private::IntoResult::into_result(#invoke)),
-            quote_spanned! {ty.span()=>
-                <<#ty as ::jsonws::__private::IntoResult>::Ok as ::jsonws::__private::Returns>::returns(types)
+            match last_segment(ty).and_then(first_arg) {
+                Some(Type::Tuple(t)) if t.elems.is_empty() => quote!(::core::option::Option::None),
+                Some(ok) => {
+                    quote_spanned!(ok.span()=> ::jsonws::__private::result_type::<#ok>(types))
+                }
+                None => quote_spanned! {ty.span()=>
+                    <<#ty as ::jsonws::__private::IntoResult>::Ok as ::jsonws::__private::Returns>::returns(types)
+                },
             },
         ),
         Output::Plain(ty) => (
             quote!(::core::result::Result::<_, ::jsonws::ErrorObject>::Ok(#invoke)),
-            quote_spanned!(ty.span()=> <#ty as ::jsonws::__private::Returns>::returns(types)),
+            quote_spanned!(ty.span()=> ::jsonws::__private::result_type::<#ty>(types)),
         ),
     };
 
     let handler = quote! {
         move |call: ::jsonws::Call, def: ::std::sync::Arc<::jsonws::service::MethodDef>| {
             let this = ::std::sync::Arc::clone(&this);
+            #(#emitter_clones)*
             async move {
                 let id = call.id().cloned();
                 #(#context_bindings)*
@@ -642,8 +867,13 @@ fn register(m: &MethodSpec, self_ty: &Type) -> TokenStream {
         },
         None => quote!(builder = builder.#raw_method(def, handler);),
     };
+    let errors = m
+        .errors
+        .iter()
+        .map(|(code, message)| quote!(::jsonws::service::ErrorDef::new(#code, #message)));
     quote! {
         if wanted(#full_name) {
+            #(#emitters)*
             let def = {
                 let types = builder.__types();
                 ::jsonws::service::MethodDef {
@@ -651,6 +881,7 @@ fn register(m: &MethodSpec, self_ty: &Type) -> TokenStream {
                     description: ::std::borrow::ToOwned::to_owned(#description),
                     params: ::std::vec![#(#param_defs),*],
                     returns: #returns,
+                    errors: ::std::vec![#(#errors),*],
                 }
             };
             let this = ::std::sync::Arc::clone(&self);

@@ -222,6 +222,7 @@ fn methods_are_declared_from_the_impl_block() {
                 param("b", int.clone(), None, false, "")
             ],
             returns: Some(int.clone()),
+            errors: vec![],
         })
     );
     assert_eq!(
@@ -234,6 +235,7 @@ fn methods_are_declared_from_the_impl_block() {
                 param("exp", int.clone(), Some(json!(2)), false, "The power."),
             ],
             returns: Some(number),
+            errors: vec![],
         })
     );
     let fail = service.method("fail").unwrap();

@@ -6,31 +6,7 @@ use crate::handler::Reply;
 use crate::protocol::{ErrorObject, Id, write};
 use crate::schema::{Type, TypeRef, Types};
 
-/// A method's result type: a [`Type`], or `()` for none.
-pub trait Returns: Send + 'static {
-    /// The declared result type; `None` for `()`.
-    fn returns(types: &mut Types) -> Option<TypeRef>;
-    /// Appends the wire form.
-    fn write_result(&self, out: &mut Vec<u8>);
-}
-
-impl<T: Type> Returns for T {
-    fn returns(types: &mut Types) -> Option<TypeRef> {
-        Some(T::type_ref(types))
-    }
-    fn write_result(&self, out: &mut Vec<u8>) {
-        self.write_json(out);
-    }
-}
-
-impl Returns for () {
-    fn returns(_: &mut Types) -> Option<TypeRef> {
-        None
-    }
-    fn write_result(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"null");
-    }
-}
+pub use crate::service::Returns;
 
 /// Turns what a method returned into its reply.
 pub trait IntoResult {
@@ -127,4 +103,164 @@ pub fn enum_member<'a>(
 /// Appends a JSON string.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(out, s);
+}
+
+/// The declared result type of a method returning `T`: spelled as a bound on `T: Type` so a
+/// type that is not one is reported as "`T` is not a jsonws type … derive it".
+pub fn result_type<T: Type>(types: &mut Types) -> Option<TypeRef> {
+    Some(T::type_ref(types))
+}
+
+/// A context param read from the call's request extensions.
+pub trait FromExtensions: Sized {
+    /// The value, or the error to answer with.
+    fn from_context(context: &crate::Context) -> Result<Self, ErrorObject>;
+}
+
+impl<T: Clone + Send + Sync + 'static> FromExtensions for crate::Extension<T> {
+    fn from_context(context: &crate::Context) -> Result<Self, ErrorObject> {
+        context
+            .extensions()
+            .get::<T>()
+            .cloned()
+            .map(crate::Extension)
+            .ok_or_else(|| {
+                tracing::error!(
+                    extension = std::any::type_name::<T>(),
+                    "a method takes a request extension that no layer inserted; add the layer that \
+                     inserts it in front of the router, or take `Option<Extension<_>>`"
+                );
+                ErrorObject::internal()
+            })
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> FromExtensions for Option<crate::Extension<T>> {
+    fn from_context(context: &crate::Context) -> Result<Self, ErrorObject> {
+        Ok(context
+            .extensions()
+            .get::<T>()
+            .cloned()
+            .map(crate::Extension))
+    }
+}
+
+/// Reads a context param of type `T` from the request extensions.
+pub fn extension<T: FromExtensions>(call: &crate::Call) -> Result<T, ErrorObject> {
+    T::from_context(call.context())
+}
+
+/// The JSON of a default written as a Rust value (`default = Priority::Normal`,
+/// `#[jsonws(default)]`).
+pub fn default_value<T: Type>(value: T) -> serde_json::Value {
+    let mut out = Vec::new();
+    value.write_json(&mut out);
+    serde_json::from_slice(&out).unwrap_or(serde_json::Value::Null)
+}
+
+/// The same, as JSON text, for struct fields.
+pub fn default_text<T: Type>(value: T) -> String {
+    let mut out = Vec::new();
+    value.write_json(&mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+macro_rules! default_kind {
+    ($trait:ident, $check:ident, $message:literal, [$($t:ty),*]) => {
+        /// Types that take this kind of literal as their default.
+        #[diagnostic::on_unimplemented(
+            message = $message,
+            label = "this default",
+            note = "give a default of the param's own type, write an enum member as a path (`default = Priority::Normal`), use `#[jsonws(default)]` for `Default::default()`, or `default_json = \"…\"` for any JSON"
+        )]
+        pub trait $trait {}
+        $(impl $trait for $t {})*
+        impl<T: $trait> $trait for Option<T> {}
+        impl $trait for serde_json::Value {}
+        /// Checks at compile time that `T` takes this kind of literal.
+        pub const fn $check<T: $trait>() {}
+    };
+}
+
+default_kind!(IntDefault, int_default, "`{Self}` cannot take an integer literal as its default", [i64, i32, i16, i8, u64, u32, u16, u8, usize, isize, f64, f32, chrono::DateTime<chrono::Utc>]);
+default_kind!(
+    FloatDefault,
+    float_default,
+    "`{Self}` cannot take a float literal as its default",
+    [i64, i32, i16, i8, u64, u32, u16, u8, usize, isize, f64, f32]
+);
+default_kind!(
+    BoolDefault,
+    bool_default,
+    "`{Self}` cannot take a bool literal as its default",
+    [bool]
+);
+default_kind!(StrDefault, str_default, "`{Self}` cannot take a string literal as its default", [String, url::Url, chrono::DateTime<chrono::Utc>, crate::schema::Binary]);
+
+/// The positional params of a typed client's call, written by each param's [`Type`].
+#[derive(Debug, Default)]
+pub struct ClientParams(Vec<u8>);
+
+impl ClientParams {
+    /// No params yet.
+    pub fn new() -> Self {
+        ClientParams(vec![b'['])
+    }
+
+    /// Appends one param.
+    pub fn push<T: Type>(&mut self, value: &T) {
+        if self.0.len() > 1 {
+            self.0.push(b',');
+        }
+        value.write_json(&mut self.0);
+    }
+}
+
+impl serde::Serialize for ClientParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut text = self.0.clone();
+        text.push(b']');
+        let text = String::from_utf8(text).map_err(serde::ser::Error::custom)?;
+        RawValue::from_string(text)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+/// What a typed client's method gives back: a [`Type`], or `()`.
+pub trait FromResult: Sized {
+    /// Reads the result of `method`.
+    fn from_result(method: &str, raw: &RawValue) -> Result<Self, crate::CallError>;
+}
+
+impl<T: Type> FromResult for T {
+    fn from_result(method: &str, raw: &RawValue) -> Result<Self, crate::CallError> {
+        T::from_json(raw).map_err(|e| crate::CallError::Decode {
+            method: method.to_owned(),
+            got: crate::schema::convert::describe(raw),
+            source: serde::de::Error::custom(e),
+        })
+    }
+}
+
+impl FromResult for () {
+    fn from_result(_: &str, _: &RawValue) -> Result<Self, crate::CallError> {
+        Ok(())
+    }
+}
+
+/// Calls `method` on `client` with typed params and reads its typed result.
+pub async fn client_call<R: FromResult>(
+    client: &crate::client::WsClient,
+    method: &str,
+    params: ClientParams,
+) -> Result<R, crate::CallError> {
+    let raw: Box<RawValue> = client.call(method, params).await?;
+    R::from_result(method, &raw)
+}
+
+/// A default written as a path converts into the param's type (`Priority::Normal` for an
+/// `Option<Priority>` too).
+pub fn into_default<T, V: Into<T>>(value: V) -> T {
+    value.into()
 }

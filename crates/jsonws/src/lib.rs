@@ -76,10 +76,21 @@
 //!
 //! # Events
 //!
-//! Services declare events; clients subscribe with `rpc.on` and leave with `rpc.off`;
-//! [`Service::emit`] converts the data by the declared type, encodes the notification once
+//! Services declare events; clients subscribe with `rpc.on` and leave with `rpc.off`. An enum
+//! with `#[derive(Events)]` declares them, one per variant (`#[jsonws::service(events =
+//! TodoEvent)]`), and a [`service::Emitter`] sends them — taken by a method as a param, or kept
+//! in the service's state — so an event that does not exist does not compile.
+//! [`Service::emit`] does the same by name at run time. Each emit encodes the notification once
 //! and hands it to every subscriber. [`client::WsClient`] subscribes with typed streams and
 //! reconnects with backoff, renewing its subscriptions.
+//!
+//! # Layers, extensions and errors
+//!
+//! A [`handler::CallLayer`] runs around every call on every transport (the per-call `tracing`
+//! span is one); methods read what tower layers put into the request's extensions with an
+//! [`Extension`] param; a method's error converts into its reply from an [`ErrorObject`], a
+//! `String`, an `anyhow::Error`, a `Box<dyn Error>` or your own [`protocol::ApplicationError`],
+//! and `#[jsonws(errors(4004 = "…"))]` declares its codes for the metadata.
 //!
 //! # Modules
 //!
@@ -116,7 +127,12 @@ pub use protocol::{ErrorObject, Id, RawJson};
 pub use server::Server;
 pub use service::{Service, ServiceBuilder};
 
-pub use jsonws_macros::{Type, service};
+/// A value the layers in front of the router put into the request's extensions, taken by a
+/// `#[jsonws::service]` method as a param (`user: Extension<User>`; `Option<Extension<User>>`
+/// when it may be missing). The same type as axum's, so `axum::Extension` layers fill it.
+/// See [`Context::extensions`].
+pub use axum::Extension;
+pub use jsonws_macros::{Events, Type, service};
 pub use schema::Type;
 
 /// Used by the code `jsonws-macros` generates. Not public API.

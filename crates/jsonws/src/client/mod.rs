@@ -28,5 +28,5 @@ mod ws;
 
 pub use http::HttpClient;
 pub use reconnect::Reconnect;
-pub use subscription::Subscription;
+pub use subscription::{EventError, Subscription};
 pub use ws::{ConnectError, ConnectionEvent, WsClient, WsClientBuilder};

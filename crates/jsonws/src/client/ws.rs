@@ -28,6 +28,17 @@ pub enum ConnectError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The server answered the upgrade request with an HTTP error instead of switching
+    /// protocols; `body` says why (for example, which versions the service has).
+    #[error("`{url}` refused the WebSocket handshake with HTTP {status}: {body}")]
+    Refused {
+        /// The URL given.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The response body, as text (empty when there was none).
+        body: String,
+    },
     /// The connection or the handshake failed.
     #[error("could not connect to `{url}`: {source}")]
     Handshake {
@@ -79,7 +90,7 @@ pub enum ConnectionEvent {
 /// let sum: i64 = client.call("sum", (40, 2)).await?;
 /// let mut ticks = client.subscribe::<serde_json::Value>("tick").await?;
 /// while let Some(tick) = ticks.recv().await {
-///     println!("{tick}");
+///     println!("{}", tick?);
 /// }
 /// # Ok(()) }
 /// ```
@@ -209,9 +220,20 @@ async fn dial(
     request.headers_mut().extend(headers.iter().cloned());
     let (socket, _response) = connect_async_with_config(request, Some(config.websocket()), false)
         .await
-        .map_err(|e| ConnectError::Handshake {
-            url: url.into(),
-            source: Box::new(e),
+        .map_err(|e| match e {
+            tokio_tungstenite::tungstenite::Error::Http(response) => ConnectError::Refused {
+                url: url.into(),
+                status: response.status().as_u16(),
+                body: response
+                    .body()
+                    .as_deref()
+                    .map(|b| String::from_utf8_lossy(b).trim().to_owned())
+                    .unwrap_or_default(),
+            },
+            e => ConnectError::Handshake {
+                url: url.into(),
+                source: Box::new(e),
+            },
         })?;
     let setup = peer::connection_setup(methods, config, None);
     let (peer, task) = open(socket, setup, |peer| {
@@ -246,12 +268,24 @@ fn event_fallback(
             match fallback {
                 _ if delivered => Reply(None),
                 Some(handler) => handler.call(call).await,
-                None => {
-                    Err::<(), _>(ErrorObject::method_not_found(call.method())).into_reply(call.id())
-                }
+                None => Err::<(), _>(missing_on_client(call.method())).into_reply(call.id()),
             }
         }
     })
+}
+
+/// -32601 saying that the *client* lacks the method, so the server's caller, which gets this
+/// error back, does not look for it on the server.
+fn missing_on_client(method: &str) -> ErrorObject {
+    ErrorObject::new(
+        crate::protocol::code::METHOD_NOT_FOUND,
+        format!("Method not found on the client: the client has no method `{method}`"),
+    )
+    .with_data(serde_json::json!({
+        "method": method,
+        "side": "client",
+        "reason": "the server called the client, which does not answer this method; register it with WsClientBuilder::methods",
+    }))
 }
 
 /// Watches the connection: reports each close and, with a reconnect policy, dials again with
@@ -424,7 +458,28 @@ impl WsClient {
         event: &str,
     ) -> Result<Subscription<T>, CallError> {
         let rx = self.shared.subscribers.add(event);
-        let subscription = Subscription::new(event.to_owned(), rx, self.shared.subscribers.clone());
+        let shared = Arc::downgrade(&self.shared);
+        let unsubscribe = Arc::new(move |event: &str| {
+            let Some(shared) = shared.upgrade() else {
+                return;
+            };
+            let peer = shared.current.borrow().clone();
+            let event = event.to_owned();
+            // Dropped outside a runtime (at exit), there is no connection left to tell.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    if let Err(e) = peer.call::<Vec<String>>("rpc.off", [&event]).await {
+                        tracing::debug!(event, error = %e, "rpc.off after the last subscription was dropped failed");
+                    }
+                });
+            }
+        });
+        let subscription = Subscription::new(
+            event.to_owned(),
+            rx,
+            self.shared.subscribers.clone(),
+            unsubscribe,
+        );
         let _: Vec<String> = self.call("rpc.on", [event]).await?;
         Ok(subscription)
     }

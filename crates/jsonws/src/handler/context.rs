@@ -3,7 +3,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use http::{HeaderMap, Uri};
+use http::{Extensions, HeaderMap, Uri};
 
 use crate::Peer;
 
@@ -39,8 +39,14 @@ pub enum Transport {
 }
 
 /// What a handler may know about the connection a request came from: its id, the remote
-/// address, the headers and URI of the HTTP request that opened it, and, on a WebSocket, the
-/// [`Peer`] to call back.
+/// address, the headers, URI and extensions of the HTTP request that opened it, and, on a
+/// WebSocket, the [`Peer`] to call back.
+///
+/// The extensions are how tower and axum layers hand values to handlers: an auth layer that
+/// inserts the caller's `User` into the request's extensions makes it readable here (over
+/// HTTP for each request, over WebSocket from the upgrade request, over Socket.IO from the
+/// request that opened it), and a typed method takes it as a param `user: Extension<User>`
+/// (see [`Extension`](crate::Extension)).
 ///
 /// Cloning is cheap: a context is shared by every request of its connection.
 #[derive(Clone)]
@@ -52,6 +58,7 @@ struct Inner {
     remote_addr: Option<SocketAddr>,
     uri: Uri,
     headers: HeaderMap,
+    extensions: Extensions,
     peer: Option<Peer>,
 }
 
@@ -62,6 +69,7 @@ impl Context {
         remote_addr: Option<SocketAddr>,
         uri: Uri,
         headers: HeaderMap,
+        extensions: Extensions,
         peer: Option<Peer>,
     ) -> Self {
         Context(Arc::new(Inner {
@@ -70,6 +78,7 @@ impl Context {
             remote_addr,
             uri,
             headers,
+            extensions,
             peer,
         }))
     }
@@ -77,7 +86,15 @@ impl Context {
     /// A context for a connection that did not come from an HTTP request: a client's own
     /// connection, or an in-process call.
     pub(crate) fn detached(id: ConnectionId, transport: Transport, peer: Option<Peer>) -> Self {
-        Context::new(id, transport, None, Uri::default(), HeaderMap::new(), peer)
+        Context::new(
+            id,
+            transport,
+            None,
+            Uri::default(),
+            HeaderMap::new(),
+            Extensions::new(),
+            peer,
+        )
     }
 
     /// The connection's id (each HTTP request is a connection of its own).
@@ -104,6 +121,22 @@ impl Context {
     /// The headers of the HTTP request (for a WebSocket: of the upgrade).
     pub fn headers(&self) -> &HeaderMap {
         &self.0.headers
+    }
+
+    /// The extensions of the HTTP request (for a WebSocket: of the upgrade; for Socket.IO: of
+    /// the request that opened it), as the layers in
+    /// front of the router left them: an auth layer's `User`, a request id, ….
+    ///
+    /// ```
+    /// # fn handler(ctx: jsonws::Context) {
+    /// #[derive(Clone)]
+    /// struct User(String);
+    /// let user: Option<&User> = ctx.extensions().get::<User>();
+    /// # let _ = user;
+    /// # }
+    /// ```
+    pub fn extensions(&self) -> &Extensions {
+        &self.0.extensions
     }
 
     /// The other end of a WebSocket connection; `None` over HTTP.

@@ -14,6 +14,7 @@
 //! it as it likes, the way ws-rpc-messaging's `request` event does.
 
 mod context;
+mod layer;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -25,6 +26,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use context::{ConnectionId, Context, Transport};
+pub use layer::{CallLayer, Next, TraceCalls};
 
 use crate::protocol::{ErrorObject, Id, RawJson, Request, write};
 
@@ -105,6 +107,38 @@ impl Call {
 /// An encoded reply, ready for the wire; empty for a notification.
 #[derive(Debug)]
 pub struct Reply(pub(crate) Option<Vec<u8>>);
+
+impl Reply {
+    /// The error reply to the request with `id`; nothing for a notification (`None`). What a
+    /// [`CallLayer`] answers with when it refuses a call.
+    pub fn error(id: Option<&Id>, error: &ErrorObject) -> Reply {
+        Reply(id.map(|id| {
+            let mut buf = Vec::with_capacity(96);
+            write::error(&mut buf, id, error);
+            buf
+        }))
+    }
+
+    /// The encoded reply; `None` for a notification.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        self.0.as_deref()
+    }
+
+    /// The error code when the reply is an error (read from the encoded reply, so call it only
+    /// when needed: for metrics, logs).
+    pub fn error_code(&self) -> Option<i64> {
+        #[derive(serde::Deserialize)]
+        struct Shape {
+            error: Option<Code>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Code {
+            code: i64,
+        }
+        let shape: Shape = serde_json::from_slice(self.0.as_deref()?).ok()?;
+        shape.error.map(|e| e.code)
+    }
+}
 
 /// What a handler may return: converted into a reply frame for the request's id.
 ///
@@ -193,6 +227,12 @@ where
 pub struct Methods {
     table: HashMap<Box<str>, Arc<dyn Handler>>,
     fallback: Option<Arc<dyn Handler>>,
+    /// The layers every call goes through, outermost first (without [`TraceCalls`]).
+    layers: Vec<Arc<dyn CallLayer>>,
+    /// Whether [`TraceCalls`] runs first.
+    traced: bool,
+    /// `TraceCalls` and `layers`, as one shared chain.
+    chain: Option<layer::Layers>,
 }
 
 impl Methods {
@@ -237,6 +277,43 @@ impl Methods {
         self
     }
 
+    /// Wraps every call in `layer` (see [`CallLayer`]); the first layer added runs outermost.
+    #[must_use]
+    pub fn layer(mut self, layer: impl CallLayer) -> Self {
+        self.layers.push(Arc::new(layer));
+        self.rechain();
+        self
+    }
+
+    /// Adds `layers` outside those already here, and the tracing span outside all.
+    pub(crate) fn with_outer_layers(mut self, layers: &[Arc<dyn CallLayer>]) -> Self {
+        self.layers.splice(0..0, layers.iter().cloned());
+        self.traced = true;
+        self.rechain();
+        self
+    }
+
+    fn rechain(&mut self) {
+        let trace: Option<Arc<dyn CallLayer>> = self.traced.then(|| Arc::new(TraceCalls) as _);
+        let chain: Vec<Arc<dyn CallLayer>> = trace
+            .into_iter()
+            .chain(self.layers.iter().cloned())
+            .collect();
+        self.chain = (!chain.is_empty()).then(|| chain.into());
+    }
+
+    /// Runs `handler` for `call` through the layers.
+    pub(crate) fn invoke(
+        &self,
+        handler: &Arc<dyn Handler>,
+        call: Call,
+    ) -> BoxFuture<'static, Reply> {
+        match &self.chain {
+            None => handler.call(call),
+            Some(chain) => layer::Next::start(handler.clone(), chain.clone()).run(call),
+        }
+    }
+
     /// Adds a handler under any name, reserved ones included.
     pub(crate) fn insert(&mut self, name: String, handler: Arc<dyn Handler>) {
         self.table.insert(name.into_boxed_str(), handler);
@@ -273,6 +350,7 @@ impl fmt::Debug for Methods {
         f.debug_struct("Methods")
             .field("names", &names)
             .field("fallback", &self.fallback.is_some())
+            .field("layers", &self.layers.len())
             .finish()
     }
 }

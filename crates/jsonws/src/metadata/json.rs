@@ -175,6 +175,14 @@ fn method(m: &MethodDef, types: &Types) -> Value {
         method["returns"] = returns.type_name().into();
         method["returnsArray"] = returns.is_array.into();
     }
+    if !m.errors.is_empty() {
+        method["errors"] = m
+            .errors
+            .iter()
+            .map(|e| json!({ "code": e.code, "message": e.message }))
+            .collect::<Vec<_>>()
+            .into();
+    }
     method
 }
 

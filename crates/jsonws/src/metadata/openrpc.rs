@@ -139,6 +139,14 @@ fn method(m: &MethodDef, types: &Types) -> Value {
         "result".into(),
         json!({ "name": "result", "schema": result }),
     );
+    if !m.errors.is_empty() {
+        let errors: Vec<Value> = m
+            .errors
+            .iter()
+            .map(|e| json!({ "code": e.code, "message": e.message }))
+            .collect();
+        method.insert("errors".into(), errors.into());
+    }
     method.insert("paramStructure".into(), "either".into());
     Value::Object(method)
 }

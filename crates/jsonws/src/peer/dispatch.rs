@@ -206,7 +206,7 @@ impl<'a> Dispatcher<'a> {
         let method = request.method.clone();
         let call = Call::new(request, self.context.clone());
         // A handler may panic before its future exists, too.
-        match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(call))) {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| self.methods.invoke(handler, call))) {
             Ok(fut) => Step::Run(Guarded {
                 fut,
                 id,

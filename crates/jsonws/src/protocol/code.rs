@@ -14,6 +14,9 @@ pub const INVALID_PARAMS: i64 = -32602;
 /// An internal error: a handler panicked or could not encode its result.
 pub const INTERNAL_ERROR: i64 = -32603;
 
+/// A method failed with an error that has no code of its own: a `Result<T, String>`'s text,
+/// or an `anyhow::Error` / `Box<dyn Error>` (whose details stay in the server's log).
+pub const SERVER_ERROR: i64 = -32000;
 /// A call timed out before its reply arrived.
 pub const TIMEOUT: i64 = -32001;
 /// The connection has too many requests in flight; retry once replies have arrived.

@@ -94,3 +94,115 @@ impl fmt::Display for ErrorObject {
 }
 
 impl std::error::Error for ErrorObject {}
+
+/// A method's own error type, with its application codes: implement it once and return
+/// `Result<T, MyError>`; the error's `Display` text is the message, [`code`](Self::code) the
+/// code.
+///
+/// # Examples
+///
+/// ```
+/// use jsonws::ErrorObject;
+/// use jsonws::protocol::ApplicationError;
+///
+/// #[derive(Debug)]
+/// enum TodoError {
+///     NotFound(u64),
+/// }
+///
+/// impl std::fmt::Display for TodoError {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         match self {
+///             TodoError::NotFound(id) => write!(f, "no todo {id}"),
+///         }
+///     }
+/// }
+///
+/// impl std::error::Error for TodoError {}
+///
+/// impl ApplicationError for TodoError {
+///     fn code(&self) -> i64 {
+///         match self {
+///             TodoError::NotFound(_) => 4004,
+///         }
+///     }
+/// }
+///
+/// let e: ErrorObject = TodoError::NotFound(7).into();
+/// assert_eq!((e.code, e.message.as_str()), (4004, "no todo 7"));
+/// ```
+pub trait ApplicationError: std::error::Error {
+    /// The error's code: an application code, outside -32768…-32000.
+    fn code(&self) -> i64;
+
+    /// Details for programs, as the error's `data`; none by default.
+    fn data(&self) -> Option<Value> {
+        None
+    }
+}
+
+impl<E: ApplicationError> From<E> for ErrorObject {
+    fn from(e: E) -> Self {
+        ErrorObject {
+            code: e.code(),
+            message: e.to_string(),
+            data: e.data(),
+        }
+    }
+}
+
+/// `Result<T, String>`: the text is the message, with [`code::SERVER_ERROR`]. It is the
+/// method's own text, so it is sent as is.
+impl From<String> for ErrorObject {
+    fn from(message: String) -> Self {
+        ErrorObject::new(code::SERVER_ERROR, message)
+    }
+}
+
+/// As for `String`.
+impl From<&str> for ErrorObject {
+    fn from(message: &str) -> Self {
+        ErrorObject::new(code::SERVER_ERROR, message)
+    }
+}
+
+/// An `anyhow::Error` may hold anything (file paths, SQL): it is logged with its whole chain
+/// and answered with [`code::SERVER_ERROR`] and the generic message "Server error". Send the
+/// text on purpose with [`ErrorObject::exposing`].
+impl From<anyhow::Error> for ErrorObject {
+    fn from(e: anyhow::Error) -> Self {
+        tracing::error!(error = format!("{e:#}"), "a method failed");
+        ErrorObject::new(code::SERVER_ERROR, "Server error")
+    }
+}
+
+/// As for `anyhow::Error`: logged, answered with a generic message.
+impl From<Box<dyn std::error::Error + Send + Sync>> for ErrorObject {
+    fn from(e: Box<dyn std::error::Error + Send + Sync>) -> Self {
+        tracing::error!(error = %e, "a method failed");
+        ErrorObject::new(code::SERVER_ERROR, "Server error")
+    }
+}
+
+/// As for `anyhow::Error`: logged, answered with a generic message.
+impl From<Box<dyn std::error::Error>> for ErrorObject {
+    fn from(e: Box<dyn std::error::Error>) -> Self {
+        tracing::error!(error = %e, "a method failed");
+        ErrorObject::new(code::SERVER_ERROR, "Server error")
+    }
+}
+
+impl ErrorObject {
+    /// An error whose message is `error`'s text, sent to the caller: the opt-in for errors
+    /// whose text is safe to show (`.map_err(ErrorObject::exposing)`).
+    ///
+    /// ```
+    /// use jsonws::ErrorObject;
+    ///
+    /// let e = ErrorObject::exposing(anyhow::anyhow!("the queue is full"));
+    /// assert_eq!((e.code, e.message.as_str()), (-32000, "the queue is full"));
+    /// ```
+    pub fn exposing(error: impl fmt::Display) -> Self {
+        ErrorObject::new(code::SERVER_ERROR, error.to_string())
+    }
+}

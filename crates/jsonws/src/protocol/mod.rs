@@ -34,7 +34,7 @@ mod parse;
 mod raw;
 pub(crate) mod write;
 
-pub use error::ErrorObject;
+pub use error::{ApplicationError, ErrorObject};
 pub use id::Id;
 pub use message::{Incoming, Message, Request, Response};
 pub use parse::{ParseLimits, parse};

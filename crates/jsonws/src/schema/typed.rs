@@ -16,7 +16,7 @@ use super::{Builtin, ConvertError, TypeRef, Types};
 ///
 /// | Rust type | schema type |
 /// |---|---|
-/// | `i64`, `i32`, `u32`, `u64`, `i16`, `u16`, `i8`, `u8` | `int` (range-checked; fractions truncated toward zero) |
+/// | `i64`, `i32`, `u32`, `u64`, `i16`, `u16`, `i8`, `u8`, `usize`, `isize` | `int` (range-checked; fractions truncated toward zero) |
 /// | `f64`, `f32` | `number` |
 /// | `bool` | `bool` |
 /// | `String` | `string` |
@@ -26,7 +26,8 @@ use super::{Builtin, ConvertError, TypeRef, Types};
 /// | `chrono::DateTime<Utc>` | `date` |
 /// | `url::Url` | `url` |
 /// | [`Binary`] | `binary` |
-/// | `Vec<T>` | `[T]` |
+/// | `Vec<T>`, `HashSet<T>`, `BTreeSet<T>` | `[T]` (a set drops repeated members) |
+/// | `HashMap<String, T>`, `BTreeMap<String, T>` | `object` (values read and written as `T`) |
 /// | `Option<T>` | `T`, optional (`null` or absent is `None`) |
 ///
 /// # Examples
@@ -87,7 +88,7 @@ macro_rules! int_types {
     )*};
 }
 
-int_types!(i64, i32, u32, u64, i16, u16, i8, u8);
+int_types!(i64, i32, u32, u64, i16, u16, i8, u8, usize, isize);
 
 impl Type for f64 {
     fn type_ref(_: &mut Types) -> TypeRef {
@@ -291,6 +292,69 @@ impl<T: Type> Type for Vec<T> {
         out.push(b']');
     }
 }
+
+macro_rules! set_types {
+    ($($set:ident: $($bound:path),*;)*) => {$(
+        impl<T: Type $(+ $bound)*> Type for std::collections::$set<T> {
+            fn type_ref(types: &mut Types) -> TypeRef {
+                Vec::<T>::type_ref(types)
+            }
+            fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+                Vec::<T>::from_json(raw).map(|items| items.into_iter().collect())
+            }
+            fn write_json(&self, out: &mut Vec<u8>) {
+                out.push(b'[');
+                for (i, item) in self.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(b']');
+            }
+        }
+    )*};
+}
+
+set_types! {
+    HashSet: Eq, std::hash::Hash;
+    BTreeSet: Ord;
+}
+
+macro_rules! map_types {
+    ($($map:ident),*) => {$(
+        impl<T: Type> Type for std::collections::$map<String, T> {
+            /// Described as `object`: the schema has no map type, so the value type is checked
+            /// here, when the value is read.
+            fn type_ref(_: &mut Types) -> TypeRef {
+                TypeRef::builtin(Builtin::Object)
+            }
+            fn from_json(raw: &RawValue) -> Result<Self, ConvertError> {
+                convert::members(raw, "object")?
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let value = T::from_json(value).map_err(|e| e.within(key.clone()))?;
+                        Ok((key, value))
+                    })
+                    .collect()
+            }
+            fn write_json(&self, out: &mut Vec<u8>) {
+                out.push(b'{');
+                for (i, (key, value)) in self.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_serialize(key.as_str(), out);
+                    out.push(b':');
+                    value.write_json(out);
+                }
+                out.push(b'}');
+            }
+        }
+    )*};
+}
+
+map_types!(HashMap, BTreeMap);
 
 impl<T: Type> Type for Option<T> {
     fn type_ref(types: &mut Types) -> TypeRef {

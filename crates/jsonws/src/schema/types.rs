@@ -233,12 +233,62 @@ impl TypeDef {
             TypeDef::Struct(s) => &s.description,
         }
     }
+
+    /// How this type's values differ from `other`'s, descriptions aside: `None` when the two
+    /// accept and produce the same data (the same fields with the same types, requiredness and
+    /// defaults, or the same members with the same values, in any order).
+    pub fn difference(&self, other: &TypeDef) -> Option<String> {
+        fn members(e: &EnumDef) -> String {
+            let mut members: Vec<String> = e
+                .members
+                .iter()
+                .map(|(n, v)| format!("{n} = {v}"))
+                .collect();
+            members.sort();
+            members.join(", ")
+        }
+        fn fields(s: &StructDef) -> String {
+            let mut fields: Vec<String> = s
+                .fields
+                .iter()
+                .map(|f| {
+                    let optional = if f.required { "" } else { "?" };
+                    let default = f
+                        .default
+                        .as_ref()
+                        .map(|d| format!(" = {d}"))
+                        .unwrap_or_default();
+                    format!("{}{optional}: {}{default}", f.name, f.ty)
+                })
+                .collect();
+            fields.sort();
+            fields.join(", ")
+        }
+        let (mine, theirs) = match (self, other) {
+            (TypeDef::Enum(a), TypeDef::Enum(b)) => (members(a), members(b)),
+            (TypeDef::Struct(a), TypeDef::Struct(b)) => (fields(a), fields(b)),
+            (TypeDef::Enum(_), TypeDef::Struct(_)) => return Some("an enum, not a struct".into()),
+            (TypeDef::Struct(_), TypeDef::Enum(_)) => return Some("a struct, not an enum".into()),
+        };
+        (mine != theirs).then(|| format!("{{{mine}}} instead of {{{theirs}}}"))
+    }
 }
 
 /// The user types of a service, by name.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Types {
     defs: BTreeMap<String, TypeDef>,
+    /// The types a Rust [`Type`](super::Type) has described (checked against any definition
+    /// that was there first).
+    rust: std::collections::BTreeSet<String>,
+    /// Rust types that differ from the definition already there, one problem each.
+    conflicts: Vec<String>,
+}
+
+impl PartialEq for Types {
+    fn eq(&self, other: &Types) -> bool {
+        self.defs == other.defs
+    }
 }
 
 impl Types {
@@ -301,6 +351,34 @@ impl Types {
     /// placeholder before their fields, so recursive types terminate.
     #[doc(hidden)]
     pub fn define(&mut self, def: TypeDef) {
+        self.rust.insert(def.name().to_owned());
         self.defs.insert(def.name().to_owned(), def);
+    }
+
+    /// Whether a derived [`Type`](super::Type) should compare itself with the definition of
+    /// `name` already here (one it did not make, such as an imported one): true once.
+    #[doc(hidden)]
+    pub fn needs_check(&mut self, name: &str) -> bool {
+        self.defs.contains_key(name) && self.rust.insert(name.to_owned())
+    }
+
+    /// Compares the Rust type's definition with the one already here, recording a conflict.
+    #[doc(hidden)]
+    pub fn check(&mut self, def: &TypeDef) {
+        let Some(existing) = self.defs.get(def.name()) else {
+            return;
+        };
+        if let Some(difference) = def.difference(existing) {
+            self.conflicts.push(format!(
+                "type `{}`: the Rust type has {difference} of the definition already declared \
+                 (imported?); make them agree, or rename one",
+                def.name()
+            ));
+        }
+    }
+
+    /// The conflicts recorded by [`check`](Types::check), taken out.
+    pub(crate) fn take_conflicts(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.conflicts)
     }
 }

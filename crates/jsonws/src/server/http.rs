@@ -152,6 +152,7 @@ pub(super) fn request_context(parts: Parts, peer: Option<Peer>) -> Context {
                 remote,
                 uri,
                 headers,
+                parts.extensions,
                 Some(peer),
             )
         }
@@ -161,6 +162,7 @@ pub(super) fn request_context(parts: Parts, peer: Option<Peer>) -> Context {
             remote,
             uri,
             parts.headers,
+            parts.extensions,
             None,
         ),
     }

@@ -82,9 +82,12 @@ struct State {
 
 impl Server {
     /// Serves `methods` with the default [`Config`].
+    ///
+    /// Every call runs in a `tracing` span ([`TraceCalls`](crate::handler::TraceCalls)) and
+    /// through the table's [layers](crate::Methods::layer).
     pub fn new(methods: Methods) -> Self {
         Server {
-            methods: Arc::new(methods),
+            methods: Arc::new(methods.with_outer_layers(&[])),
             config: Arc::new(Config::default()),
             state: Arc::new(State {
                 connections: AtomicUsize::new(0),
@@ -114,14 +117,17 @@ impl Server {
 
     /// The axum router: `POST /` for HTTP calls, `GET /` with an upgrade for a WebSocket.
     /// Nest it at the path it should answer at.
-    pub fn router(&self) -> Router {
+    ///
+    /// It fits an app of any state type, as axum's own routers do: nest it, then call
+    /// `.with_state(…)` on your app.
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
         self.router_at("/")
     }
 
     /// The router answering at `path` itself: merge it into your app with
     /// `app.merge(server.router_at("/rpc"))`, which saves the per-request work of axum's
     /// `nest` (+17% HTTP calls/s, BENCHMARKS.md).
-    pub fn router_at(&self, path: &str) -> Router {
+    pub fn router_at<S: Clone + Send + Sync + 'static>(&self, path: &str) -> Router<S> {
         Router::new()
             .route(path, get(ws::get).post(http::post))
             .with_state(self.clone())

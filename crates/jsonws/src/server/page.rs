@@ -30,7 +30,13 @@ pub(crate) fn service_page(service: &Service) -> String {
                     .as_ref()
                     .map(|d| format!(" = {d}"))
                     .unwrap_or_default();
-                format!("{}: {}{}", p.name, p.ty, default)
+                // `?` marks a param the caller may leave out without a default.
+                let optional = if p.default.is_none() && p.optional {
+                    "?"
+                } else {
+                    ""
+                };
+                format!("{}{optional}: {}{}", p.name, p.ty, default)
             })
             .collect();
         let returns = m
@@ -38,9 +44,14 @@ pub(crate) fn service_page(service: &Service) -> String {
             .as_ref()
             .map(|r| format!(" → {r}"))
             .unwrap_or_default();
+        let errors: String = m
+            .errors
+            .iter()
+            .map(|e| format!("<br>error <code>{}</code>: {}", e.code, escape(&e.message)))
+            .collect();
         let _ = writeln!(
             html,
-            "<dt id=\"method-{n}\"><code>{n}({p}){r}</code></dt><dd>{d}</dd>",
+            "<dt id=\"method-{n}\"><code>{n}({p}){r}</code></dt><dd>{d}{errors}</dd>",
             n = escape(&m.name),
             p = escape(&params.join(", ")),
             r = escape(&returns),

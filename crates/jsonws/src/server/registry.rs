@@ -43,13 +43,14 @@ use crate::{Config, Methods};
 /// let registry = Registry::new().service(v1).service(v1_1);
 /// assert_eq!(registry.resolve("calc", "1").unwrap().version().to_string(), "1.1.0");
 /// assert_eq!(registry.resolve("calc", "1.0").unwrap().version().to_string(), "1.0.0");
-/// let app = axum::Router::new().nest("/api", registry.router());
+/// let app: axum::Router = axum::Router::new().nest("/api", registry.router());
 /// # let _ = app;
 /// ```
 #[derive(Clone)]
 pub struct Registry {
     services: Vec<(Service, Server)>,
     base: Server,
+    layers: Vec<Arc<dyn crate::handler::CallLayer>>,
 }
 
 impl Default for Registry {
@@ -64,6 +65,7 @@ impl Registry {
         Registry {
             services: Vec::new(),
             base: Server::new(Methods::new()),
+            layers: Vec::new(),
         }
     }
 
@@ -73,11 +75,37 @@ impl Registry {
             service.set_subscription_limit(config.max_subscriptions);
         }
         self.base = self.base.config(config);
+        self.reserve();
+        self
+    }
+
+    /// Wraps every call to every service, those added later included, in `layer` (see
+    /// [`CallLayer`](crate::handler::CallLayer)), on every transport: HTTP POST, REST-style
+    /// calls and WebSocket. Registry layers run outside each service's own layers.
+    ///
+    /// ```
+    /// use jsonws::handler::Next;
+    /// use jsonws::server::Registry;
+    /// use jsonws::Call;
+    ///
+    /// let registry = Registry::new().layer(|call: Call, next: Next| async move {
+    ///     tracing::info!(method = call.method(), "call");
+    ///     next.run(call).await
+    /// });
+    /// # let _ = registry;
+    /// ```
+    pub fn layer(mut self, layer: impl crate::handler::CallLayer) -> Self {
+        self.layers.push(Arc::new(layer));
+        self.reserve();
+        self
+    }
+
+    /// Rebuilds each service's server with the current config and layers.
+    fn reserve(&mut self) {
         let base = self.base.clone();
         for (service, server) in &mut self.services {
-            *server = base.with_methods(service.handlers().clone());
+            *server = base.with_methods(with_layers(service, &self.layers));
         }
-        self
     }
 
     /// Adds a service.
@@ -98,7 +126,7 @@ impl Registry {
             service.version()
         );
         service.set_subscription_limit(self.base.config.max_subscriptions);
-        let server = self.base.with_methods(service.handlers().clone());
+        let server = self.base.with_methods(with_layers(&service, &self.layers));
         self.services.push((service, server));
         self.services.sort_by(|a, b| {
             a.0.name()
@@ -141,7 +169,33 @@ impl Registry {
 
     /// The router, answering at its own root. Nest it where the services should live:
     /// `Router::new().nest("/api", registry.router())`.
-    pub fn router(&self) -> Router {
+    ///
+    /// Like axum's own routers it fits an app of any state type `S`: the registry keeps its
+    /// state inside, so `.nest("/api", registry.router()).with_state(app_state)` compiles.
+    /// A service holds its own state in the value its methods take `&self` of (see
+    /// [`service`](mod@crate::service#state)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::extract::State;
+    /// use axum::routing::get;
+    /// use jsonws::server::Registry;
+    /// use jsonws::Service;
+    ///
+    /// #[derive(Clone)]
+    /// struct AppState {
+    ///     name: &'static str,
+    /// }
+    ///
+    /// let registry = Registry::new().service(Service::builder("calc", "1.0.0").build().unwrap());
+    /// let app: axum::Router = axum::Router::new()
+    ///     .route("/health", get(|State(s): State<AppState>| async move { s.name }))
+    ///     .nest("/api", registry.router())
+    ///     .with_state(AppState { name: "ok" });
+    /// # let _ = app;
+    /// ```
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
         self.router_at("")
     }
 
@@ -151,13 +205,16 @@ impl Registry {
     /// calls/s, BENCHMARKS.md).
     ///
     /// [`router`]: Registry::router
-    pub fn router_at(&self, root: &str) -> Router {
+    pub fn router_at<S: Clone + Send + Sync + 'static>(&self, root: &str) -> Router<S> {
         let root = root.trim_end_matches('/');
         let shared = Arc::new(self.clone());
         // Any name and version, resolved per request: for the spellings not routed below
         // (`V1`) and for the 404 that lists what exists.
-        let mut router = Router::new()
-            .route(&format!("{root}/"), get(list))
+        // The list answers at `{root}` alone, as under `nest` (which routes the inner `/` at the
+        // prefix only), so `/api/` is the same 404 whichever way the router is mounted.
+        let list_at = if root.is_empty() { "/" } else { root };
+        let router = Router::new()
+            .route(list_at, get(list))
             .route(
                 &format!("{root}/{{name}}/{{version}}"),
                 get(service_get).post(service_post),
@@ -166,9 +223,6 @@ impl Registry {
                 &format!("{root}/{{name}}/{{version}}/{{method}}"),
                 get(rest_call).post(rest_call),
             );
-        if !root.is_empty() {
-            router = router.route(root, get(list));
-        }
         let mut router = router.with_state(shared);
         #[cfg(feature = "socketio")]
         let mut namespaces = Vec::new();
@@ -273,6 +327,14 @@ impl fmt::Debug for Registry {
             )
             .finish()
     }
+}
+
+/// The service's handlers, wrapped in the registry's layers.
+fn with_layers(service: &Service, layers: &[Arc<dyn crate::handler::CallLayer>]) -> Arc<Methods> {
+    if layers.is_empty() {
+        return service.handlers().clone();
+    }
+    Arc::new((**service.handlers()).clone().with_outer_layers(layers))
 }
 
 type Shared = State<Arc<Registry>>;

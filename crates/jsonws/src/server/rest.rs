@@ -9,7 +9,8 @@
 //! The answer is the JSON-RPC response (with `id: null`), with an HTTP status that says how
 //! the call went: 200 for a result, 404 for an unknown method, 400 for bad params, 500 for an
 //! error the method returned or an internal error, 503 when the server is overloaded or
-//! shutting down.
+//! shutting down. A service maps its own application error codes to other statuses with
+//! [`ServiceBuilder::rest_status`](crate::ServiceBuilder::rest_status) (404 for "not found").
 
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -84,7 +85,12 @@ pub(super) async fn call(
     };
     let status = match outcome_of(reply.clone()) {
         Ok(_) => StatusCode::OK,
-        Err(e) => status_of(e.code),
+        Err(e) => service
+            .inner
+            .rest_status
+            .get(&e.code)
+            .copied()
+            .unwrap_or_else(|| status_of(e.code)),
     };
     json(status, reply)
 }

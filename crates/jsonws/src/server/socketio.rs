@@ -209,6 +209,7 @@ fn context(socket: &SocketRef, peer: crate::Peer) -> Context {
         remote,
         parts.uri.clone(),
         headers,
+        parts.extensions.clone(),
         Some(peer),
     )
 }

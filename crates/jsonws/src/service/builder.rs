@@ -6,7 +6,11 @@ use futures_util::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Args, EventDef, EventHub, GroupDef, Inner, MethodDef, ParamDef, Service, bind};
+use super::emitter::Slot;
+use super::{
+    Args, Emitter, ErrorDef, EventDef, EventHub, Events, GroupDef, Inner, MethodDef, ParamDef,
+    Returns, Service, bind,
+};
 use crate::handler::{Call, Handler, IntoReply, Methods, Reply, handler_fn};
 use crate::protocol::ErrorObject;
 use crate::schema::{Type, TypeDef, TypeName, TypeRef, Types, convert_in, convert_out};
@@ -48,6 +52,7 @@ impl Method {
                 description: String::new(),
                 params: Vec::new(),
                 returns: None,
+                errors: Vec::new(),
             },
             handler: None,
         }
@@ -90,20 +95,62 @@ impl Method {
         self
     }
 
-    /// Sets the handler. Its result is converted by the declared result type.
+    /// Declares an application error the method may answer with: its code and what it
+    /// means. Declared errors are listed in `?json`, in OpenRPC's `errors` and on the docs
+    /// page.
+    ///
+    /// ```
+    /// use jsonws::service::{Method, Service};
+    ///
+    /// let service = Service::builder("shop", "1.0.0")
+    ///     .method(Method::new("buy").param("sku", "string").error(4004, "No such product"))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(service.method("buy").unwrap().errors[0].code, 4004);
+    /// ```
+    pub fn error(mut self, code: i64, message: impl Into<String>) -> Self {
+        self.def.errors.push(ErrorDef::new(code, message));
+        self
+    }
+
+    /// Sets the handler. It returns what a `#[jsonws::service]` method may ([`Returns`]: any
+    /// [`Type`], `()`, a `&'static str`), and its result is converted by the declared result
+    /// type.
+    ///
+    /// ```
+    /// use jsonws::service::{Args, Method, Service};
+    /// use jsonws::{ErrorObject, Type};
+    ///
+    /// #[derive(Type)]
+    /// struct Point {
+    ///     x: i64,
+    ///     y: i64,
+    /// }
+    ///
+    /// let service = Service::builder("geo", "1.0.0")
+    ///     .register::<Point>()
+    ///     .method(Method::new("origin").returns("Point").handler(|_: Args| async {
+    ///         Ok::<_, ErrorObject>(Point { x: 0, y: 0 })
+    ///     }))
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = service;
+    /// ```
     pub fn handler<F, Fut, T, E>(mut self, handler: F) -> Self
     where
         F: Fn(Args) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<T, E>> + Send + 'static,
-        T: Serialize,
+        T: Returns,
         E: Into<ErrorObject>,
     {
         self.handler = Some(Arc::new(move |args| {
             let fut = handler(args);
             Box::pin(async move {
                 let value = fut.await.map_err(Into::into)?;
-                serde_json::to_value(value).map_err(|e| {
-                    tracing::error!(error = %e, "a handler's result does not serialize");
+                let mut json = Vec::with_capacity(64);
+                value.write_result(&mut json);
+                serde_json::from_slice(&json).map_err(|e| {
+                    tracing::error!(error = %e, "a handler's result is not JSON");
                     ErrorObject::internal()
                 })
             })
@@ -140,6 +187,12 @@ pub struct ServiceBuilder {
     namespace: String,
     group: Option<usize>,
     problems: Vec<String>,
+    /// The event enums declared so far, so declaring one twice is harmless.
+    event_sets: Vec<std::any::TypeId>,
+    /// Emitters to bind to the service once it is built.
+    emitters: Vec<Slot>,
+    layers: Vec<Arc<dyn crate::handler::CallLayer>>,
+    rest_status: HashMap<i64, http::StatusCode>,
 }
 
 impl ServiceBuilder {
@@ -159,6 +212,10 @@ impl ServiceBuilder {
             namespace: String::new(),
             group: None,
             problems: Vec::new(),
+            event_sets: Vec::new(),
+            emitters: Vec::new(),
+            layers: Vec::new(),
+            rest_status: HashMap::new(),
         }
     }
 
@@ -214,6 +271,83 @@ impl ServiceBuilder {
         self
     }
 
+    /// Declares the events of `E`, one per variant (see [`Events`]). Declaring the same
+    /// enum again changes nothing. Event names are taken as written, outside any namespace.
+    pub fn events<E: Events>(mut self) -> Self {
+        let id = std::any::TypeId::of::<E>();
+        if self.event_sets.contains(&id) {
+            return self;
+        }
+        self.event_sets.push(id);
+        let before: Vec<String> = self.types.iter().map(|t| t.name().to_owned()).collect();
+        let defs = E::describe(&mut self.types);
+        let added: Vec<String> = self
+            .types
+            .iter()
+            .map(|t| t.name().to_owned())
+            .filter(|n| !before.contains(n))
+            .collect();
+        for name in added {
+            self.add_to_group(format!("type:{name}"));
+        }
+        for def in defs {
+            if self.events.iter().any(|e| e.name == def.name) {
+                self.problems
+                    .push(format!("event `{}` is declared twice", def.name));
+                continue;
+            }
+            self.add_to_group(format!("event:{}", def.name));
+            self.events.push(def);
+        }
+        self
+    }
+
+    /// Declares the events of `E` and binds `emitter` to the service being built, so a clone
+    /// kept in your state (or a task) emits once [`build`](ServiceBuilder::build) returns.
+    ///
+    /// ```
+    /// use jsonws::service::{Emitter, Service};
+    ///
+    /// #[derive(jsonws::Events)]
+    /// enum Clock {
+    ///     /// Every second.
+    ///     Tick(i64),
+    /// }
+    ///
+    /// let clock = Emitter::<Clock>::new();
+    /// let service = Service::builder("clock", "1.0.0").emitter(&clock).build().unwrap();
+    /// assert_eq!(clock.emit(Clock::Tick(1)).unwrap().delivered, 0);
+    /// # drop(service);
+    /// ```
+    pub fn emitter<E: Events>(mut self, emitter: &Emitter<E>) -> Self {
+        self.emitters.push(emitter.slot().clone());
+        self.events::<E>()
+    }
+
+    /// Wraps every call to this service's methods in `layer` (see
+    /// [`CallLayer`](crate::handler::CallLayer)); the first layer added runs outermost.
+    pub fn layer(mut self, layer: impl crate::handler::CallLayer) -> Self {
+        self.layers.push(Arc::new(layer));
+        self
+    }
+
+    /// Answers a REST-style call that fails with application error `code` with HTTP
+    /// `status` (404 for "not found", …) instead of 500.
+    ///
+    /// ```
+    /// use jsonws::Service;
+    ///
+    /// let service = Service::builder("shop", "1.0.0")
+    ///     .rest_status(4004, http::StatusCode::NOT_FOUND)
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = service;
+    /// ```
+    pub fn rest_status(mut self, code: i64, status: http::StatusCode) -> Self {
+        self.rest_status.insert(code, status);
+        self
+    }
+
     /// Declares a method.
     pub fn method(mut self, method: Method) -> Self {
         let Method { mut def, handler } = method;
@@ -231,7 +365,7 @@ impl ServiceBuilder {
     where
         F: Fn(Args) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<T, E>> + Send + 'static,
-        T: Serialize,
+        T: Returns,
         E: Into<ErrorObject>,
     {
         let Some(h) = Method::new(name).handler(handler).handler else {
@@ -415,16 +549,20 @@ impl ServiceBuilder {
                 methods: self.methods,
                 events: self.events,
                 groups: self.groups,
-                handlers: Arc::new(handlers),
+                handlers: Arc::new(handlers.with_outer_layers(&self.layers)),
                 hub,
+                rest_status: self.rest_status,
             }),
         };
+        for slot in &self.emitters {
+            let _ = slot.set(Arc::downgrade(&service.inner));
+        }
         let _ = discover.set(crate::metadata::openrpc(&service));
         Ok(service)
     }
 
     fn check(&mut self) {
-        let mut problems = Vec::new();
+        let mut problems = self.types.take_conflicts();
         let known = |ty: &TypeRef| match &ty.name {
             TypeName::Named(n) => self.types.contains(n),
             TypeName::Builtin(_) => true,

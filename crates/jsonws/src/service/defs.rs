@@ -16,6 +16,27 @@ pub struct MethodDef {
     pub params: Vec<ParamDef>,
     /// Its result type; `None` when it returns nothing (`null`).
     pub returns: Option<TypeRef>,
+    /// The application errors it may answer with, shown in `?json`, OpenRPC and the docs page.
+    pub errors: Vec<ErrorDef>,
+}
+
+/// An application error a method declares: its code and what it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorDef {
+    /// The error code (outside -32768…-32000, which JSON-RPC reserves).
+    pub code: i64,
+    /// What the error means.
+    pub message: String,
+}
+
+impl ErrorDef {
+    /// An error with `code` meaning `message`.
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        ErrorDef {
+            code,
+            message: message.into(),
+        }
+    }
 }
 
 /// A declared param.

@@ -27,6 +27,13 @@ pub enum EmitError {
     /// The service declares no event by that name.
     #[error("no event `{0}` is declared; declare it on the service builder first")]
     UnknownEvent(String),
+    /// The [`Emitter`](super::Emitter) is not bound to a live service: bind it with
+    /// `ServiceBuilder::emitter` before `build`, and keep the service.
+    #[error(
+        "event `{0}` was emitted before its service was built, or after it was dropped; \
+         bind the emitter with ServiceBuilder::emitter and keep the service"
+    )]
+    NotServing(String),
     /// The data does not convert to the event's declared type.
     #[error("the data of event `{event}` is not its declared type: {error}")]
     Data {
@@ -35,6 +42,15 @@ pub enum EmitError {
         /// What is wrong with the data.
         error: ConvertError,
     },
+}
+
+/// A method whose emit failed answers -32603: the failure is the server's, and its details
+/// go to the log.
+impl From<EmitError> for ErrorObject {
+    fn from(e: EmitError) -> Self {
+        tracing::error!(error = %e, "an event could not be emitted");
+        ErrorObject::internal()
+    }
 }
 
 /// What an emit did.

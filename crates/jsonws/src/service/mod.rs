@@ -37,6 +37,43 @@
 //! assert_eq!(service.method("math.pow").unwrap().params[1].default, Some(2.into()));
 //! ```
 //!
+//! # State
+//!
+//! A service's state is the value its methods take `&self` of (`define_all(value)`,
+//! `value.into_service()`): one value, in an `Arc`, answers every call on every connection,
+//! and calls run concurrently, so what they change sits behind a `Mutex`, an `RwLock` or
+//! atomics. Share it with other parts of the program by holding an `Arc` to the parts inside
+//! it. The app around the router keeps its own axum state (`Router::with_state`), which
+//! [`Registry::router`](crate::server::Registry::router) fits into.
+//!
+//! ```
+//! use std::sync::Mutex;
+//!
+//! struct Todos {
+//!     items: Mutex<Vec<String>>,
+//! }
+//!
+//! #[jsonws::service(name = "todo", version = "1.0.0")]
+//! impl Todos {
+//!     /// Adds a todo; returns how many there are.
+//!     fn add(&self, title: String) -> usize {
+//!         let mut items = self.items.lock().unwrap();
+//!         items.push(title);
+//!         items.len()
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let service = Todos { items: Mutex::new(Vec::new()) }.into_service().unwrap();
+//! let adds = (0..8).map(|i| service.call("add", [format!("todo {i}")]));
+//! let counts = futures_util::future::join_all(adds).await;
+//! assert!(counts.iter().all(|c| c.is_ok()));
+//! assert_eq!(service.call("add", ["last"]).await.unwrap(), 9);
+//! # });
+//! ```
+//!
+//! See examples/examples/macro_events.rs for state shared by concurrent clients, with events.
+//!
 //! # Build errors
 //!
 //! Mistakes in a description are found when it is built, all at once, each naming what it is
@@ -47,6 +84,7 @@ mod args;
 mod bind;
 mod builder;
 mod defs;
+mod emitter;
 mod events;
 mod import;
 
@@ -56,7 +94,50 @@ use std::sync::Arc;
 pub use args::Args;
 pub use bind::{slots, typed};
 pub use builder::{BuildError, Method, ServiceBuilder, ServiceImpl};
-pub use defs::{EventDef, GroupDef, MethodDef, ParamDef};
+pub use defs::{ErrorDef, EventDef, GroupDef, MethodDef, ParamDef};
+pub use emitter::{Emitter, Events};
+
+/// What a method may return: a [`Type`], `()` for nothing (`null`), or a `&'static str`.
+///
+/// The builder's handlers ([`Method::handler`]) and `#[jsonws::service]` methods accept the
+/// same types, so a `#[derive(jsonws::Type)]` struct needs nothing else (no `Serialize`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a jsonws method",
+    note = "derive `jsonws::Type` for your structs and enums; see `jsonws::schema::Type` for the built-in types"
+)]
+pub trait Returns: Send + 'static {
+    /// The declared result type; `None` for `()`.
+    fn returns(types: &mut Types) -> Option<crate::schema::TypeRef>;
+    /// Appends the wire form.
+    fn write_result(&self, out: &mut Vec<u8>);
+}
+
+impl<T: Type> Returns for T {
+    fn returns(types: &mut Types) -> Option<crate::schema::TypeRef> {
+        Some(T::type_ref(types))
+    }
+    fn write_result(&self, out: &mut Vec<u8>) {
+        self.write_json(out);
+    }
+}
+
+impl Returns for () {
+    fn returns(_: &mut Types) -> Option<crate::schema::TypeRef> {
+        None
+    }
+    fn write_result(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"null");
+    }
+}
+
+impl Returns for &'static str {
+    fn returns(types: &mut Types) -> Option<crate::schema::TypeRef> {
+        Some(String::type_ref(types))
+    }
+    fn write_result(&self, out: &mut Vec<u8>) {
+        let _ = serde_json::to_writer(out, self);
+    }
+}
 pub(crate) use events::EventHub;
 pub use events::{Delivery, EmitError};
 
@@ -84,6 +165,8 @@ pub(crate) struct Inner {
     pub(crate) groups: Vec<GroupDef>,
     pub(crate) handlers: Arc<Methods>,
     pub(crate) hub: Arc<EventHub>,
+    /// HTTP statuses for REST calls failing with these application error codes.
+    pub(crate) rest_status: std::collections::HashMap<i64, http::StatusCode>,
 }
 
 impl Service {
@@ -223,6 +306,20 @@ impl Service {
                 });
             }
         };
+        self.deliver(event, params, filter)
+    }
+
+    /// Encodes the notification of `event` with its data (JSON text, already of the declared
+    /// type) once, and queues it for every subscriber that passes `filter`.
+    pub(crate) fn deliver(
+        &self,
+        event: &str,
+        params: Option<String>,
+        filter: Option<&dyn Fn(&Context) -> bool>,
+    ) -> Result<Delivery, EmitError> {
+        if !self.inner.events.iter().any(|e| e.name == event) {
+            return Err(EmitError::UnknownEvent(event.to_owned()));
+        }
         let mut frame = String::with_capacity(64 + params.as_ref().map_or(0, String::len));
         frame.push_str(r#"{"jsonrpc":"2.0","method":"#);
         frame.push_str(&Value::String(event.to_owned()).to_string());
@@ -232,6 +329,14 @@ impl Service {
         }
         frame.push_str("]}");
         Ok(self.inner.hub.deliver(event, Frame::from(frame), filter))
+    }
+
+    /// A typed emitter for this service's events `E` (declared with
+    /// [`ServiceBuilder::events`] or `#[jsonws::service(events = E)]`): for a task that emits,
+    /// such as a clock. An event of `E` the service does not declare fails with
+    /// [`EmitError::UnknownEvent`].
+    pub fn emitter<E: Events>(&self) -> Emitter<E> {
+        Emitter::bound(self)
     }
 
     /// Calls one of the service's own methods in-process, with the same binding and

@@ -278,6 +278,7 @@ async fn a_slow_subscriber_is_dropped_and_the_others_keep_receiving() {
                 .await
                 .unwrap()
                 .unwrap()
+                .unwrap()
                 .len(),
             big.len()
         );
@@ -299,6 +300,7 @@ async fn a_slow_subscriber_is_dropped_and_the_others_keep_receiving() {
     assert_eq!(
         tokio::time::timeout(WAIT, messages.recv())
             .await
+            .unwrap()
             .unwrap()
             .unwrap(),
         "after"
@@ -333,6 +335,7 @@ async fn the_client_reconnects_and_resubscribes_after_a_server_restart() {
     assert_eq!(
         tokio::time::timeout(WAIT, messages.recv())
             .await
+            .unwrap()
             .unwrap()
             .unwrap(),
         "before"
@@ -379,6 +382,7 @@ async fn the_client_reconnects_and_resubscribes_after_a_server_restart() {
     assert_eq!(
         tokio::time::timeout(WAIT, messages.recv())
             .await
+            .unwrap()
             .unwrap()
             .unwrap(),
         "after"

@@ -1,6 +1,8 @@
 //! Integration tests: a real server on 127.0.0.1:0, driven by raw HTTP and WebSocket clients
 //! and by jsonws's own clients.
 
+/// The Rust API: macro events, state, axum fit, extensions, layers, errors, Rust types.
+mod api;
 /// Hostile and malformed input on one WebSocket connection, which must keep serving.
 mod bad_input;
 /// Frames pipelined in one write, every one answered.

@@ -178,3 +178,32 @@ fn the_same_version_twice_is_a_programming_error() {
         .service(version("calc", "1.0.0"))
         .service(version("calc", "1.0.0"));
 }
+
+// issue 8 §9: `GET /api/` answered under `router_at` but not under `nest`; now both answer
+// `/api` with the list and `/api/` alike.
+#[tokio::test]
+async fn the_root_answers_alike_nested_and_merged() {
+    let nested = {
+        let registry = registry();
+        let app = axum::Router::new().nest("/api", registry.router());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(jsonws::server::serve(
+            listener,
+            app,
+            registry.shutdown_signal(),
+        ));
+        format!("http://{addr}/api")
+    };
+    let merged = serve(registry()).await.base;
+    let mut answers = Vec::new();
+    for base in [&nested, &merged] {
+        let (status, _, body) = get(&format!("{base}?json")).await;
+        assert_eq!(status, 200, "{base}: {body}");
+        let list: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(list[0]["url"], "/api/calc/3.0.0-beta.1", "{base}");
+        let (status, _, body) = get(&format!("{base}/?json")).await;
+        answers.push((status, body));
+    }
+    assert_eq!(answers[0], answers[1], "`/api/` nested and merged");
+}

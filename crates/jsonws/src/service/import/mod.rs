@@ -27,6 +27,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 mod json;
+mod metadata;
 mod parse;
 mod select;
 
@@ -37,7 +38,8 @@ use super::{EventDef, Method, MethodDef, ParamDef, ServiceBuilder};
 use crate::schema::{Builtin, EnumDef, FieldDef, StructDef, TypeDef, TypeName, TypeRef, Types};
 
 impl ServiceBuilder {
-    /// Declares the types, enums, events and methods of a json-ws description file.
+    /// Declares the types, enums, events and methods of a json-ws description file. (For a
+    /// service's own `?json` metadata, use [`import_metadata`](ServiceBuilder::import_metadata).)
     ///
     /// Imported methods have no handler until one is attached with
     /// [`implement`](ServiceBuilder::implement); until then a call to one is answered with
@@ -57,7 +59,7 @@ impl ServiceBuilder {
     /// | `enums` | name → `{"description", "struct"}`, where `struct` maps member names to integer values (`{"Draft": 0, "Active": 1}`) or lists names, valued 0, 1, 2, … in order |
     /// | `types` | name → `{"description", "struct"}`, where `struct` maps field names to a type (`"int"`), an array type (`["Item"]` or `"[Item]"`), or `{"type", "required", "default", "description"}`. `required` defaults to `true`; a field with a `default` is optional |
     /// | `events` | name → `{"type", "description"}` (without a `type`, the event carries no data), or a string: the description of an event without data |
-    /// | `methods` | name → `{"description", "params": [{"name", "type", "default", "description"}], "returns"}`, or a string: the description of a method without params that returns nothing. A param without a `type` is `any`, and a bare string in `params` is the name of an `any` param |
+    /// | `methods` | name → `{"description", "params": [{"name", "type", "default", "optional", "description"}], "returns", "errors": [{"code", "message"}]}`, or a string: the description of a method without params that returns nothing. A param without a `type` is `any`, and a bare string in `params` is the name of an `any` param; `"optional": true` lets the caller leave it out without a default (the handler gets `null`); `errors` declares the application errors the method answers with |
     /// | anything else | a documentation group of that name, holding a `description` and the same sections (groups nest, each a group of its own) |
     ///
     /// Types are the built-ins of the [schema](crate::schema) (`int`, `string`, `date`, …) or

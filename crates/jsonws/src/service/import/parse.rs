@@ -1,6 +1,7 @@
 //! Parsing: one file's sections into declarations.
 
 use super::*;
+use crate::service::ErrorDef;
 
 /// A declaration of a file, with the type references it makes.
 pub(super) struct Decl {
@@ -468,6 +469,7 @@ impl Parse<'_> {
             description: String::new(),
             params: Vec::new(),
             returns: None,
+            errors: Vec::new(),
         };
         let mut refs = Vec::new();
         if let Json::String(text) = value {
@@ -478,9 +480,34 @@ impl Parse<'_> {
             value,
             path,
             "a method",
-            &["description", "params", "returns"],
+            &["description", "params", "returns", "errors"],
         )?;
         def.description = self.description(&spec, path);
+        match spec.get("errors") {
+            None | Some(Json::Null) => {}
+            Some(Json::Array(errors)) => {
+                for (i, error) in errors.iter().enumerate() {
+                    let path = format!("{path}.errors[{i}]");
+                    let Some(error) = self.spec(error, &path, "an error", &["code", "message"])
+                    else {
+                        continue;
+                    };
+                    let code = error.get("code").map(Json::to_value);
+                    let message = error.get("message").map(Json::to_value);
+                    match (code.as_ref().and_then(Value::as_i64), message.as_ref().and_then(Value::as_str)) {
+                        (Some(code), Some(message)) => def.errors.push(ErrorDef::new(code, message)),
+                        _ => self.problem(&path, "an error is {\"code\": 4004, \"message\": \"…\"}: an integer code and a string"),
+                    }
+                }
+            }
+            Some(other) => self.problem(
+                &format!("{path}.errors"),
+                format!(
+                    "`errors` is an array of {{\"code\", \"message\"}}, not {}",
+                    other.kind()
+                ),
+            ),
+        }
         match spec.get("params") {
             None | Some(Json::Null) => {}
             Some(Json::Array(params)) => {
@@ -522,7 +549,7 @@ impl Parse<'_> {
             value,
             path,
             "a param",
-            &["name", "type", "default", "description"],
+            &["name", "type", "default", "optional", "description"],
         )?;
         let name = match spec.get("name") {
             Some(Json::String(name)) if !name.trim().is_empty() => name.clone(),
@@ -537,6 +564,18 @@ impl Parse<'_> {
         };
         let mut param = ParamDef::new(name, ty);
         param.default = spec.get("default").map(Json::to_value);
+        match spec.get("optional") {
+            None | Some(Json::Bool(false)) => {}
+            Some(Json::Bool(true)) if param.default.is_some() => self.problem(
+                path,
+                "a param with a `default` may be left out already; drop `\"optional\": true` or the default",
+            ),
+            Some(Json::Bool(true)) => param.optional = true,
+            Some(other) => self.problem(
+                path,
+                format!("`optional` is true or false, not {}", other.describe()),
+            ),
+        }
         param.description = self.description(&spec, path);
         Some(param)
     }

@@ -134,11 +134,14 @@ impl Session {
                 defined.insert((namespace, name.clone()), (f, decl.path.clone()));
                 if let Item::Type(def) = &decl.item {
                     match existing.get(&name) {
-                        // Declared by an earlier import of the same file: the same type.
-                        Some(earlier) if earlier == def => continue,
-                        Some(_) => {
+                        // Declared by an earlier import of the same file, or by a Rust type
+                        // describing the same data: the same type, kept as it is.
+                        Some(earlier) if earlier.difference(def).is_none() => continue,
+                        Some(earlier) => {
+                            let difference = earlier.difference(def).unwrap_or_default();
                             let problem = format!(
-                                "{label}: {}: {kind} `{name}` is already declared on the service, differently; rename one of them",
+                                "{label}: {}: {kind} `{name}` is already declared on the service, differently \
+                                 (the service's has {difference}); make them agree, or rename one of them",
                                 decl.path
                             );
                             self.problems.push(problem);
@@ -173,6 +176,9 @@ pub(super) fn add(builder: ServiceBuilder, item: Item) -> ServiceBuilder {
             }
             if let Some(returns) = def.returns {
                 method = method.returns(&returns.to_string());
+            }
+            for error in def.errors {
+                method = method.error(error.code, error.message);
             }
             builder.method(method)
         }
