@@ -159,7 +159,16 @@ pub(crate) const JS_RESERVED: &[&str] = &[
     "Map",
 ];
 
-/// Python keywords, soft keywords and the names the generated module relies on.
+/// Python keywords and soft keywords (and `self`): what a param, attribute or method may not be.
+pub(crate) const PY_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "match", "case", "type", "self", "_",
+];
+
+/// Python keywords and the module-level names the generated module relies on: what a type
+/// may not be called.
 pub(crate) const PY_RESERVED: &[&str] = &[
     "False",
     "None",
