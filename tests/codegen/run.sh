@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Generated-client tests: starts `jsonws serve` on a free port and, for each language the
+# generator writes (JavaScript, TypeScript, Python, Rust), generates the demo client twice —
+# from the live server's `?proxy=` and with `jsonws gen --url` — checks both are identical,
+# compiles it with the real toolchain (node, `tsc --strict`, `python3 -W error`, cargo) and runs
+# a program that drives every part of the demo through it.
+#
+# Also checks that runtime/client.js is still tsc's output for runtime/client.ts, and that the
+# committed Rust client (rust/src/demo_client.rs) is what the server generates now.
+#
+# The npm packages (typescript, ws) and the Python one (websockets) are locked in node/ and
+# python/ and installed here on first use only.
+#
+# Usage: tests/codegen/run.sh [path/to/jsonws]   (default: target/debug/jsonws in the repo root)
+# Prints one `codegen <check>: ok|FAILED` line per check and a closing `N passed, M failed`.
+set -euo pipefail
+
+die() { echo "codegen: error: $*" >&2; exit 1; }
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+if [[ $# -gt 1 ]]; then die "usage: tests/codegen/run.sh [path/to/jsonws]"; fi
+bin="${1:-$root/target/debug/jsonws}"
+[[ -x "$bin" ]] || die "no executable jsonws at '$bin'; build it with 'cargo build -p jsonws-cli' or pass its path"
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+
+for tool in node npm python3 cargo cmp; do
+  command -v "$tool" >/dev/null 2>&1 ||
+    die "'$tool' is not installed or not on PATH; the generated-client tests need node (18+), npm, python3 and cargo"
+done
+
+# Dependencies, installed from the lock files only when missing.
+if [[ ! -f "$here/node/node_modules/typescript/package.json" || ! -f "$here/node/node_modules/ws/package.json" ]]; then
+  echo "codegen: installing node dependencies (npm ci)"
+  (cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $here/node"
+fi
+tsc="$here/node/node_modules/.bin/tsc"
+venv="$here/.venv"
+if [[ ! -x "$venv/bin/python" ]]; then
+  echo "codegen: creating $venv"
+  python3 -m venv "$venv" || die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
+fi
+if ! "$venv/bin/python" -c 'import websockets' >/dev/null 2>&1; then
+  echo "codegen: installing python dependencies (pip install --require-hashes)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes \
+    -r "$here/python/requirements.txt" || die "pip install failed for $here/python/requirements.txt"
+fi
+
+# The Rust program is built before the server starts (it is the slow part).
+echo "codegen: building the Rust client program (cargo build -p jsonws-codegen-rust)"
+(cd "$root" && cargo build --quiet -p jsonws-codegen-rust) || die "cargo build -p jsonws-codegen-rust failed"
+rust_program="$root/target/debug/jsonws-codegen-rust"
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$bin" serve --addr 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
+server_pid=$!
+first_line=""
+for _ in $(seq 200); do
+  if [[ "$(wc -l <"$work/stdout")" -ge 1 ]]; then
+    first_line="$(head -n 1 "$work/stdout")"
+    break
+  fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    cat "$work/stderr" >&2
+    die "the server exited before printing its URL"
+  fi
+  sleep 0.1
+done
+[[ -n "$first_line" ]] || { cat "$work/stderr" >&2; die "the server printed no URL within 20 s"; }
+url="$(sed -n 's|^jsonws: serving .* at \(https\{0,1\}://[^ ]*\) .*$|\1|p' <<<"$first_line")"
+[[ -n "$url" ]] || die "cannot find the URL in the server's first line: $first_line"
+echo "codegen: server at $url"
+
+passed=0
+failed=0
+# check NAME COMMAND...: runs the command (a program: 120 s at most; a function of this
+# script bounds its own waits), shows its output indented, and counts it.
+check() {
+  local name="$1"
+  shift
+  local rc=0
+  if declare -F "$1" >/dev/null; then
+    "$@" >"$work/out" 2>&1 || rc=$?
+  else
+    timeout 120 "$@" >"$work/out" 2>&1 || rc=$?
+  fi
+  sed 's/^/    /' "$work/out"
+  if [[ $rc -eq 0 ]]; then
+    echo "codegen $name: ok"
+    passed=$((passed + 1))
+  else
+    echo "codegen $name: FAILED (exit $rc)"
+    failed=$((failed + 1))
+  fi
+}
+
+fetch() { # URL FILE
+  "$venv/bin/python" -c 'import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=30) as r:
+    open(sys.argv[2], "wb").write(r.read())' "$1" "$2"
+}
+
+# generated LANG FILE DIR: ?proxy=LANG into DIR/served/FILE, `jsonws gen` into DIR/FILE; both equal.
+generated() {
+  local lang="$1" file="$2" dir="$3"
+  mkdir -p "$dir/served" &&
+    fetch "$url?proxy=$lang&localName=DemoClient" "$dir/served/$file" &&
+    timeout 60 "$bin" gen --lang "$lang" --url "$url" --out "$dir" &&
+    cmp "$dir/served/$file" "$dir/$file" &&
+    echo "?proxy=$lang and jsonws gen --url wrote the same $file ($(wc -c <"$dir/$file") bytes)"
+}
+
+check "runtime: client.js is tsc's output for client.ts" bash -c '
+  set -e
+  rt="$1/crates/jsonws/src/codegen/runtime"
+  "$2" --strict --target es2022 --module es2022 --lib es2022 --removeComments false --outDir "$3/rt" "$rt/client.ts" "$rt/decls.d.ts"
+  tail -n +2 "$rt/client.js" | cmp - "$3/rt/client.js"' _ "$root" "$tsc" "$work"
+
+# JavaScript: one ES module, run by node (Node < 22 loads `ws` from node_modules).
+js="$work/js"
+check "javascript: generate" generated JavaScript DemoClient.js "$js"
+cp "$here/node/demo.mjs" "$js/"
+echo '{"type":"module"}' >"$js/package.json"
+ln -s "$here/node/node_modules" "$js/node_modules"
+check "javascript: node --check" node --check "$js/DemoClient.js"
+check "javascript: live program" node "$js/demo.mjs" "$url"
+
+# TypeScript: tsc --strict on the client alone (ES2022 library only: no DOM, no Node types),
+# then with the program, which node runs.
+ts="$work/ts"
+check "typescript: generate" generated TypeScript DemoClient.ts "$ts"
+check "typescript: tsc --strict (client alone, lib es2022)" \
+  "$tsc" --strict --noEmit --target es2022 --module es2022 --lib es2022 "$ts/DemoClient.ts"
+cp "$here/node/demo.ts" "$ts/"
+check "typescript: tsc --strict (client and program)" \
+  "$tsc" --strict --target es2022 --module es2022 --moduleResolution bundler --lib es2022,dom \
+  --outDir "$ts/out" "$ts/demo.ts" "$ts/DemoClient.ts"
+echo '{"type":"module"}' >"$ts/out/package.json"
+ln -s "$here/node/node_modules" "$ts/out/node_modules"
+check "typescript: live program" node "$ts/out/demo.js" "$url"
+
+# Python: imported with warnings as errors; the program drives the blocking and the asyncio client.
+py="$work/py"
+check "python: generate" generated Python DemoClient.py "$py"
+check "python: import with -W error (standard library only)" \
+  python3 -W error -c 'import sys; sys.path.insert(0, sys.argv[1]); import DemoClient' "$py"
+check "python: live program (-W error)" "$venv/bin/python" -W error "$here/python/demo.py" "$py" "$url"
+
+# Rust: the committed client is what the server generates now, and it runs.
+rs="$work/rs"
+check "rust: generate" generated Rust demo_client.rs "$rs"
+check "rust: the committed rust/src/demo_client.rs is the generated client" \
+  cmp "$rs/demo_client.rs" "$here/rust/src/demo_client.rs"
+check "rust: live program" "$rust_program" "$url"
+
+if ! kill -0 "$server_pid" 2>/dev/null; then
+  echo "codegen: the server exited during the run (it must never crash); its stderr:" >&2
+  cat "$work/stderr" >&2
+  failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
