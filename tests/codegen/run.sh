@@ -165,6 +165,30 @@ check "rust: the committed rust/src/demo_client.rs is the generated client" \
   cmp "$rs/demo_client.rs" "$here/rust/src/demo_client.rs"
 check "rust: live program" "$rust_program" "$url"
 
+# Clients of services jsonws does not run: json-ws 3.3.4's calc (its `?json`) and the inventory
+# description file, generated with `jsonws gen --schema` and compiled in each language.
+fixtures="$root/crates/jsonws/tests/fixtures"
+for schema in "$fixtures/codegen/json-ws-metadata-calc.json" "$fixtures/import/inventory.json"; do
+  name="$(basename "$schema" .json)"
+  name="${name##*-}"
+  dir="$work/schema-$name"
+  mkdir -p "$dir"
+  class="$(tr '[:lower:]' '[:upper:]' <<<"${name:0:1}")${name:1}Client"
+  gen_all() {
+    for lang in JavaScript TypeScript Python Rust; do
+      timeout 60 "$bin" gen --lang "$lang" --schema "$schema" --out "$dir" || return 1
+    done
+  }
+  check "$name: jsonws gen --schema (4 languages)" gen_all
+  check "$name: javascript: node --check" node --check "$dir/$class.js"
+  check "$name: typescript: tsc --strict" \
+    "$tsc" --strict --noEmit --target es2022 --module es2022 --lib es2022 "$dir/$class.ts"
+  check "$name: python: import with -W error" \
+    python3 -W error -c 'import sys; sys.path.insert(0, sys.argv[1]); __import__(sys.argv[2])' "$dir" "$class"
+  check "$name: rust: the committed rust/src/${name}_client.rs (compiled above) is the generated client" \
+    cmp "$dir/${name}_client.rs" "$here/rust/src/${name}_client.rs"
+done
+
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "codegen: the server exited during the run (it must never crash); its stderr:" >&2
   cat "$work/stderr" >&2

@@ -130,3 +130,28 @@ async fn from_url(url: &str) -> anyhow::Result<Model> {
     })?;
     Ok(Model::read(&doc, None, &meta_url)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use jsonws::codegen::{Lang, Model, generate};
+
+    /// The four demo clients, as golden files: a change in the generator's output shows as a
+    /// diff (`cargo insta review`). The Rust one must also be the file the Rust client crate
+    /// compiles and runs (tests/codegen/rust/src/demo_client.rs).
+    #[test]
+    fn golden_demo_clients() {
+        let model = Model::from_service(&crate::demo::service().unwrap());
+        for lang in Lang::ALL {
+            let source = generate(&model, lang, "DemoClient").unwrap();
+            insta::assert_snapshot!(format!("demo_{}", lang.name().to_ascii_lowercase()), source);
+            if lang == Lang::Rust {
+                let committed = include_str!("../../../tests/codegen/rust/src/demo_client.rs");
+                assert!(
+                    source == committed,
+                    "tests/codegen/rust/src/demo_client.rs is not what the generator writes now; regenerate it: \
+                     cargo run -p jsonws-cli -- gen --lang Rust --url http://127.0.0.1:PORT/api/demo/1.0.0 --out tests/codegen/rust/src"
+                );
+            }
+        }
+    }
+}

@@ -76,10 +76,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `gen` reads descriptions without handlers: the server's warnings about them are noise.
+    let default_filter = match cli.command {
+        Command::Gen { .. } => "jsonws=error",
+        _ => "jsonws=info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("JSONWS_LOG")
-                .unwrap_or_else(|_| "jsonws=info".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -340,6 +340,16 @@ pub(crate) fn docstring(text: &str, indent: &str) -> String {
     out
 }
 
+/// A JSON value as a JavaScript expression (JSON is one), with `<` and the line separators
+/// escaped in its strings.
+pub(crate) fn json_literal(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,14 +376,4 @@ mod tests {
         assert_eq!(string_literal("</script>"), "\"\\u003c/script>\"");
         assert_eq!(escape_reserved("class".into(), PY_RESERVED), "class_");
     }
-}
-
-/// A JSON value as a JavaScript expression (JSON is one), with `<` and the line separators
-/// escaped in its strings.
-pub(crate) fn json_literal(value: &serde_json::Value) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
 }

@@ -132,11 +132,19 @@ impl Writer<'_> {
         for def in self.model.types.iter() {
             let name = type_name(def.name());
             out.push('\n');
-            out.push_str(&naming::line_comment(
-                &doc_text(def.description()),
-                "",
-                "///",
-            ));
+            let doc = match def.description().trim() {
+                "" => format!(
+                    "The {} `{}`.",
+                    if matches!(def, TypeDef::Enum(_)) {
+                        "enum"
+                    } else {
+                        "struct"
+                    },
+                    def.name().replace('`', "'")
+                ),
+                d => doc_text(d),
+            };
+            out.push_str(&naming::line_comment(&doc, "", "///"));
             match def {
                 TypeDef::Enum(e) => {
                     out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]\n");
@@ -175,11 +183,11 @@ impl Writer<'_> {
                         } else {
                             ty.owned.clone()
                         };
-                        out.push_str(&naming::line_comment(
-                            &doc_text(&f.description),
-                            "    ",
-                            "///",
-                        ));
+                        let doc = match f.description.trim() {
+                            "" => format!("`{}`: {}.", f.name.replace('`', "'"), f.ty),
+                            d => doc_text(d),
+                        };
+                        out.push_str(&naming::line_comment(&doc, "    ", "///"));
                         let mut attrs = Vec::new();
                         if field != f.name {
                             attrs.push(format!("rename = {}", naming::rust_string(&f.name)));

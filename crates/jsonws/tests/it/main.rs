@@ -3,6 +3,8 @@
 
 /// Hostile and malformed input on one WebSocket connection, which must keep serving.
 mod bad_input;
+/// Generated clients: `?proxy=`, the document readers, golden files.
+mod codegen;
 /// HTTP specifics: status codes, content types, context.
 mod http;
 /// Ids echoed exactly, on both transports.

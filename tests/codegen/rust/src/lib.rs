@@ -1,8 +1,21 @@
-//! The Rust client that `jsonws gen --lang Rust` writes for the demo service, compiled as
-//! the generator writes it: `src/demo_client.rs` is the generator's output byte for byte
-//! (`cargo test -p jsonws-cli golden` checks it), and `src/main.rs` runs it against a live
-//! `jsonws serve`.
+//! Rust clients as `jsonws gen --lang Rust` writes them, compiled as they are written: each
+//! `src/*_client.rs` is the generator's output byte for byte (tests/codegen/run.sh checks it),
+//! and `src/main.rs` runs the demo client against a live `jsonws serve`.
+//!
+//! - `demo_client.rs`: the demo service (`?proxy=Rust` of `jsonws serve`).
+//! - `calc_client.rs`: json-ws 3.3.4's calc service, from its `?json` metadata
+//!   (crates/jsonws/tests/fixtures/codegen/json-ws-metadata-calc.json).
+//! - `inventory_client.rs`: the inventory description file
+//!   (crates/jsonws/tests/fixtures/import/inventory.json).
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic)]
 pub mod demo_client;
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+pub mod calc_client;
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+pub mod inventory_client;
