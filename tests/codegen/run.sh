@@ -11,6 +11,11 @@
 # The npm packages (typescript, ws) and the Python one (websockets) are locked in node/ and
 # python/ and installed here on first use only.
 #
+# The same is done for the `edge` service of edge.json (reserved words as params, fields and enum
+# members; descriptions that try to break out of comments and strings; non-ASCII text), served
+# by tests/codegen/rust's edge-server. Clients of json-ws's calc metadata and of the inventory
+# description file are generated with `jsonws gen --schema` and compiled in every language.
+#
 # Usage: tests/codegen/run.sh [path/to/jsonws]   (default: target/debug/jsonws in the repo root)
 # Prints one `codegen <check>: ok|FAILED` line per check and a closing `N passed, M failed`.
 set -euo pipefail
@@ -47,41 +52,53 @@ if ! "$venv/bin/python" -c 'import websockets' >/dev/null 2>&1; then
 fi
 
 # The Rust program is built before the server starts (it is the slow part).
-echo "codegen: building the Rust client program (cargo build -p jsonws-codegen-rust)"
+echo "codegen: building the Rust client programs and edge-server (cargo build -p jsonws-codegen-rust)"
 (cd "$root" && cargo build --quiet -p jsonws-codegen-rust) || die "cargo build -p jsonws-codegen-rust failed"
 rust_program="$root/target/debug/jsonws-codegen-rust"
 
 work="$(mktemp -d)"
-server_pid=""
+pids=()
 cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$bin" serve --addr 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
-server_pid=$!
-first_line=""
-for _ in $(seq 200); do
-  if [[ "$(wc -l <"$work/stdout")" -ge 1 ]]; then
-    first_line="$(head -n 1 "$work/stdout")"
-    break
-  fi
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    cat "$work/stderr" >&2
-    die "the server exited before printing its URL"
-  fi
-  sleep 0.1
-done
-[[ -n "$first_line" ]] || { cat "$work/stderr" >&2; die "the server printed no URL within 20 s"; }
-url="$(sed -n 's|^jsonws: serving .* at \(https\{0,1\}://[^ ]*\) .*$|\1|p' <<<"$first_line")"
-[[ -n "$url" ]] || die "cannot find the URL in the server's first line: $first_line"
-echo "codegen: server at $url"
+pids=()
+# start NAME COMMAND...: starts a server, waits (20 s at most) for the URL on its first line.
+start() {
+  local name="$1"
+  shift
+  "$@" >"$work/$name.stdout" 2>"$work/$name.stderr" &
+  pids+=($!)
+  local first_line=""
+  for _ in $(seq 200); do
+    if [[ "$(wc -l <"$work/$name.stdout")" -ge 1 ]]; then
+      first_line="$(head -n 1 "$work/$name.stdout")"
+      break
+    fi
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      cat "$work/$name.stderr" >&2
+      die "$name exited before printing its URL"
+    fi
+    sleep 0.1
+  done
+  [[ -n "$first_line" ]] || { cat "$work/$name.stderr" >&2; die "$name printed no URL within 20 s"; }
+  started_url="$(sed -n 's|^.* at \(https\{0,1\}://[^ ]*\).*$|\1|p' <<<"$first_line")"
+  [[ -n "$started_url" ]] || die "cannot find the URL in the first line of $name: $first_line"
+}
+start "jsonws serve" "$bin" serve --addr 127.0.0.1:0
+url="$started_url"
+start edge-server "$root/target/debug/edge-server"
+edge_url="$started_url"
+echo "codegen: jsonws serve at $url, edge-server at $edge_url"
 
 passed=0
 failed=0
@@ -112,12 +129,13 @@ with urllib.request.urlopen(sys.argv[1], timeout=30) as r:
     open(sys.argv[2], "wb").write(r.read())' "$1" "$2"
 }
 
-# generated LANG FILE DIR: ?proxy=LANG into DIR/served/FILE, `jsonws gen` into DIR/FILE; both equal.
+# generated LANG FILE DIR [URL]: ?proxy=LANG into DIR/served/FILE, `jsonws gen --url` into
+# DIR/FILE; both must be equal. URL defaults to the demo's.
 generated() {
-  local lang="$1" file="$2" dir="$3"
+  local lang="$1" file="$2" dir="$3" from="${4:-$url}"
   mkdir -p "$dir/served" &&
-    fetch "$url?proxy=$lang&localName=DemoClient" "$dir/served/$file" &&
-    timeout 60 "$bin" gen --lang "$lang" --url "$url" --out "$dir" &&
+    fetch "$from?proxy=$lang" "$dir/served/$file" &&
+    timeout 60 "$bin" gen --lang "$lang" --url "$from" --out "$dir" &&
     cmp "$dir/served/$file" "$dir/$file" &&
     echo "?proxy=$lang and jsonws gen --url wrote the same $file ($(wc -c <"$dir/$file") bytes)"
 }
@@ -189,11 +207,39 @@ for schema in "$fixtures/codegen/json-ws-metadata-calc.json" "$fixtures/import/i
     cmp "$dir/${name}_client.rs" "$here/rust/src/${name}_client.rs"
 done
 
-if ! kill -0 "$server_pid" 2>/dev/null; then
-  echo "codegen: the server exited during the run (it must never crash); its stderr:" >&2
-  cat "$work/stderr" >&2
-  failed=$((failed + 1))
-fi
+# Reserved words and hostile text: the `edge` service of edge.json (params `class`, `from`,
+# `base`, `type`, `default`; a method `delete`; descriptions with */ """ ?> </script> and
+# non-ASCII), served by edge-server; each client compiled and run against it.
+edge="$work/edge"
+check "edge: javascript: generate" generated JavaScript EdgeClient.js "$edge/js" "$edge_url"
+cp "$here/node/edge.mjs" "$edge/js/"
+echo '{"type":"module"}' >"$edge/js/package.json"
+ln -s "$here/node/node_modules" "$edge/js/node_modules"
+check "edge: javascript: live program" node "$edge/js/edge.mjs" "$edge_url"
+check "edge: typescript: generate" generated TypeScript EdgeClient.ts "$edge/ts" "$edge_url"
+cp "$here/node/edge.ts" "$edge/ts/"
+check "edge: typescript: tsc --strict (client alone, lib es2022)" \
+  "$tsc" --strict --noEmit --target es2022 --module es2022 --lib es2022 "$edge/ts/EdgeClient.ts"
+check "edge: typescript: tsc --strict (client and program)" \
+  "$tsc" --strict --target es2022 --module es2022 --moduleResolution bundler --lib es2022,dom \
+  --outDir "$edge/ts/out" "$edge/ts/edge.ts" "$edge/ts/EdgeClient.ts"
+echo '{"type":"module"}' >"$edge/ts/out/package.json"
+ln -s "$here/node/node_modules" "$edge/ts/out/node_modules"
+check "edge: typescript: live program" node "$edge/ts/out/edge.js" "$edge_url"
+check "edge: python: generate" generated Python EdgeClient.py "$edge/py" "$edge_url"
+check "edge: python: live program (-W error)" "$venv/bin/python" -W error "$here/python/edge.py" "$edge/py" "$edge_url"
+check "edge: rust: generate" generated Rust edge_client.rs "$edge/rs" "$edge_url"
+check "edge: rust: the committed rust/src/edge_client.rs is the generated client" \
+  cmp "$edge/rs/edge_client.rs" "$here/rust/src/edge_client.rs"
+check "edge: rust: live program" "$root/target/debug/edge" "$edge_url"
+
+for pid in "${pids[@]}"; do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "codegen: a server exited during the run (it must never crash); its output:" >&2
+    cat "$work"/*.stderr >&2
+    failed=$((failed + 1))
+  fi
+done
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

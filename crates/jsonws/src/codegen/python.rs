@@ -42,6 +42,13 @@ fn type_name(name: &str) -> String {
     naming::escape_reserved(name, RUNTIME_NAMES)
 }
 
+/// An enum member: an identifier that is no keyword, and not `name`, `value` or `mro`, which
+/// Python's `Enum` takes for itself.
+fn enum_member(name: &str) -> String {
+    let id = naming::escape_reserved(naming::ident(name), PY_KEYWORDS);
+    naming::escape_reserved(id, &["name", "value", "mro"])
+}
+
 fn attr_name(name: &str) -> String {
     let snake = naming::snake(name);
     let snake = if snake.starts_with('_') && !name.starts_with('_') {
@@ -180,10 +187,7 @@ impl Writer<'_> {
                         let _ = writeln!(
                             out,
                             "    {} = {}  # {value}",
-                            naming::escape_reserved(
-                                naming::ident(member),
-                                &["name", "value", "mro"]
-                            ),
+                            enum_member(member),
                             naming::string_literal(member)
                         );
                     }

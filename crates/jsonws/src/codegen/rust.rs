@@ -53,7 +53,7 @@ impl Writer<'_> {
         if !self.model.description.trim().is_empty() {
             out.push_str("//!\n");
             out.push_str(&naming::line_comment(
-                &self.model.description.replace("```", "'''"),
+                &doc_text(&self.model.description),
                 "",
                 "//!",
             ));
@@ -184,7 +184,7 @@ impl Writer<'_> {
                             ty.owned.clone()
                         };
                         let doc = match f.description.trim() {
-                            "" => format!("`{}`: {}.", f.name.replace('`', "'"), f.ty),
+                            "" => format!("`{}`: `{}`.", f.name.replace('`', "'"), f.ty),
                             d => doc_text(d),
                         };
                         out.push_str(&naming::line_comment(&doc, "    ", "///"));
@@ -388,10 +388,15 @@ impl Writer<'_> {
     }
 }
 
-/// Description text for `///` comments: code fences are neutralised so rustdoc never takes a
-/// description for a doctest.
+/// Description text for `///` comments, as Markdown that renders the text as written: code
+/// fences neutralised (rustdoc would take them for doctests), HTML and link brackets escaped.
 fn doc_text(text: &str) -> String {
     text.replace("```", "'''")
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
 
 const CLIENT_TAIL: &str = r#"

@@ -30,9 +30,9 @@ pub enum Color {
 /// A 2D point
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Point {
-    /// `x`: int.
+    /// `x`: `int`.
     pub x: i64,
-    /// `y`: int.
+    /// `y`: `int`.
     pub y: i64,
     /// optional label
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,16 +53,16 @@ pub enum Priority {
 /// A polygon
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Shape {
-    /// `name`: string.
+    /// `name`: `string`.
     pub name: String,
-    /// `color`: Color.
+    /// `color`: `Color`.
     pub color: Color,
-    /// `points`: [Point].
+    /// `points`: `[Point]`.
     pub points: Vec<Point>,
-    /// `created`: date.
+    /// `created`: `date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
-    /// `tags`: [string].
+    /// `tags`: `[string]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
@@ -70,9 +70,9 @@ pub struct Shape {
 /// Ticker payload
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tick {
-    /// `seq`: int.
+    /// `seq`: `int`.
     pub seq: i64,
-    /// `at`: date.
+    /// `at`: `date`.
     pub at: chrono::DateTime<chrono::Utc>,
 }
 

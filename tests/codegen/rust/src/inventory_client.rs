@@ -19,21 +19,21 @@ use serde::{Deserialize, Serialize};
 /// One stocked article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
-    /// `id`: int.
+    /// `id`: `int`.
     pub id: i64,
     /// Display name; may contain any Unicode: Füße, 東京.
     pub name: String,
-    /// `tags`: [string].
+    /// `tags`: `[string]`.
     pub tags: Vec<String>,
-    /// `price`: Money.
+    /// `price`: `Money`.
     pub price: Money,
-    /// `status`: Status.
+    /// `status`: `Status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Sub-assemblies (recursive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<Item>>,
-    /// `updated`: date.
+    /// `updated`: `date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -41,9 +41,9 @@ pub struct Item {
 /// An amount in minor units (cents) and an ISO 4217 currency code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Money {
-    /// `amount`: int.
+    /// `amount`: `int`.
     pub amount: i64,
-    /// `currency`: string.
+    /// `currency`: `string`.
     pub currency: String,
 }
 
