@@ -19,13 +19,25 @@ use crate::{Config, Methods};
 /// | request | answer |
 /// |---|---|
 /// | `GET /` | the list of services (HTML; `?json` for JSON) |
-/// | `GET /{name}/{version}` | a page describing the service; `?json` metadata; `?openrpc`; `?proxy={Lang}&localName={Name}` a generated client (see [`proxy`](super::proxy)) |
+/// | `GET /{name}/{version}` | a page describing the service; `?json` metadata; `?openrpc`; `?proxy={Lang}&localName={Name}` a generated client (below) |
 /// | `POST /{name}/{version}` | JSON-RPC over HTTP |
 /// | `GET /{name}/{version}` with `Upgrade: websocket` | a WebSocket peer |
 /// | `GET\|POST /{name}/{version}/{method}` | a REST-style call (see [`crate::server`]) |
 ///
 /// `{version}` is the full version (`1.2.0`) or a prefix (`1`, `1.2`, `v1`) that picks the
 /// highest registered match. Nest the router under any prefix (`/api` is the convention).
+///
+/// # Generated clients
+///
+/// `GET /{name}/{version}?proxy={Lang}&localName={Name}` answers with the source of a client
+/// for the service (feature `codegen`, on by default; see [`codegen`](crate::codegen)). `Lang`
+/// is `JavaScript`, `TypeScript`, `Python` or `Rust` (lower case accepted); anything else is a
+/// 404 listing them. `localName` (default `{Name}Client`: `DemoClient`) must match
+/// `[A-Za-z_][A-Za-z0-9_]{0,63}`, else 400: nothing from the request ever names a file or a
+/// template. The answer has the language's content type, `Content-Disposition: inline;
+/// filename=…` (`DemoClient.ts`, `demo_client.rs`), and an `ETag` that changes when the
+/// source does; a request whose `If-None-Match` holds it gets 304. A client is generated once
+/// per service, language and local name, then served from memory.
 ///
 /// # Examples
 ///
