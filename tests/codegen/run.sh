@@ -13,7 +13,8 @@
 #
 # The same is done for the `edge` service of edge.json (reserved words as params, fields and enum
 # members; descriptions that try to break out of comments and strings; non-ASCII text), served
-# by tests/codegen/rust's edge-server. Clients of json-ws's calc metadata and of the inventory
+# by tests/codegen/rust's edge-server. Then each client of JavaScript, Python and Rust must renew
+# its subscription by itself when the server is restarted under it. Clients of json-ws's calc metadata and of the inventory
 # description file are generated with `jsonws gen --schema` and compiled in every language.
 #
 # Usage: tests/codegen/run.sh [path/to/jsonws]   (default: target/debug/jsonws in the repo root)
@@ -232,6 +233,46 @@ check "edge: rust: generate" generated Rust edge_client.rs "$edge/rs" "$edge_url
 check "edge: rust: the committed rust/src/edge_client.rs is the generated client" \
   cmp "$edge/rs/edge_client.rs" "$here/rust/src/edge_client.rs"
 check "edge: rust: live program" "$root/target/debug/edge" "$edge_url"
+
+# Reconnects: each client receives a tick, the demo server is stopped and started again on the
+# same port, and the client must receive the new server's ticks without subscribing again.
+port="$(sed -n 's|^http://127\.0\.0\.1:\([0-9]*\)/.*$|\1|p' <<<"$url")"
+reconnect() { # NAME COMMAND...: the command prints SUBSCRIBED, then must exit 0 after the restart
+  local name="$1"
+  shift
+  local out="$work/reconnect-$name.out"
+  "$@" >"$out" 2>&1 &
+  local client=$!
+  local ready=0
+  for _ in $(seq 200); do
+    if grep -q SUBSCRIBED "$out"; then ready=1; break; fi
+    kill -0 "$client" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ $ready -eq 1 ]]; then
+    kill "${pids[0]}" 2>/dev/null || true
+    wait "${pids[0]}" 2>/dev/null || true
+    start "jsonws serve (again)" "$bin" serve --addr "127.0.0.1:$port"
+    pids[0]="${pids[-1]}"
+    unset 'pids[-1]'
+  fi
+  local rc=0
+  for _ in $(seq 400); do kill -0 "$client" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$client" 2>/dev/null; then kill "$client" 2>/dev/null || true; fi
+  wait "$client" || rc=$?
+  sed 's/^/    /' "$out"
+  if [[ $ready -eq 1 && $rc -eq 0 ]]; then
+    echo "codegen $name: ok"
+    passed=$((passed + 1))
+  else
+    echo "codegen $name: FAILED (exit $rc)"
+    failed=$((failed + 1))
+  fi
+}
+cp "$here/node/reconnect.mjs" "$js/"
+reconnect "javascript: re-subscribes after a reconnect" node "$js/reconnect.mjs" "$url"
+reconnect "python: re-subscribes after a reconnect" "$venv/bin/python" -W error "$here/python/reconnect.py" "$py" "$url"
+reconnect "rust: re-subscribes after a reconnect" "$root/target/debug/reconnect" "$url"
 
 for pid in "${pids[@]}"; do
   if ! kill -0 "$pid" 2>/dev/null; then
