@@ -283,9 +283,20 @@ pub(crate) fn rust_string(text: &str) -> String {
     format!("{text:?}")
 }
 
-/// Description text as the lines of a comment: line breaks kept, control characters removed.
+/// Description text as the lines of a comment: line breaks kept (U+2028 and U+2029 are line
+/// breaks too: JavaScript ends a `//` comment at them), control characters and the bidirectional
+/// overrides (which rustc refuses in comments, and which can make code read as it does not run)
+/// removed.
 pub(crate) fn comment_lines(text: &str) -> Vec<String> {
-    text.trim()
+    text.replace(['\u{2028}', '\u{2029}'], "\n")
+        .replace(
+            [
+                '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+                '\u{2068}', '\u{2069}',
+            ],
+            "",
+        )
+        .trim()
         .lines()
         .map(|l| {
             l.chars()
@@ -395,5 +406,6 @@ mod tests {
         );
         assert_eq!(string_literal("</script>"), "\"\\u003c/script>\"");
         assert_eq!(escape_reserved("class".into(), PY_RESERVED), "class_");
+        assert_eq!(comment_lines("a\u{2028}b\u{202e}c"), ["a", "bc"]);
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! Edge cases for generated clients: */ """ ''' ?&gt; &lt;/script&gt; &lt;!-- ${x} `tick` \ \n -- and non-ASCII: ünïcödé — 日本語 ✓ 🎉.
 //! A second line with */ again.
+//! throw new Error("out of the comment")  // a line separator and a right-to-left override.
 //!
 //! `EdgeClient::new(url)` takes the service URL. With `http://` calls are HTTP POSTs until the first
 //! event subscription or exposed method; then (and with `ws://`) everything goes over one
@@ -53,6 +54,7 @@ pub struct Record {
 
 /// Edge cases for generated clients: */ """ ''' ?&gt; &lt;/script&gt; &lt;!-- ${x} `tick` \ \n -- and non-ASCII: ünïcödé — 日本語 ✓ 🎉.
 /// A second line with */ again.
+/// throw new Error("out of the comment")  // a line separator and a right-to-left override.
 ///
 /// A client of edge 1.0.0.
 #[derive(Debug, Clone)]
@@ -102,6 +104,7 @@ impl EdgeClient {
     }
 
     /// Returns a string full of what must survive: quotes, */, """, ?&gt;, &lt;/script&gt;, ünïcödé, 日本語, 🎉.
+    /// alert(1) // a line separator, which ends a JavaScript line comment, and a right-to-left override:  */
     ///
     /// Calls `text`.
     pub async fn text(&self) -> Result<String, CallError> {
