@@ -8,6 +8,7 @@
 //! WebSocket that reconnects and renews its subscriptions. Dependencies: `jsonws`, `serde`,
 //! `serde_json`, `chrono` (feature `serde`), `url` (feature `serde`), `tokio`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -102,30 +103,27 @@ impl InventoryClient {
     }
 
     /// Answers calls of `name` from the server with `handler(params)`, `params` being the JSON
-    /// array (or object) the server sent. Register every method before the WebSocket opens (the
-    /// first subscription or the next call opens it); after that this fails.
-    pub fn expose<F, Fut, R>(&self, name: &str, handler: F) -> Result<(), CallError>
+    /// array (or object) the server sent; an `Err` is sent back as the error reply. The
+    /// WebSocket opens at the next call or subscription, if it is not open yet.
+    pub fn expose<F, Fut, R>(&self, name: &str, handler: F)
     where
         F: Fn(serde_json::Value) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<R, ErrorObject>> + Send + 'static,
         R: Serialize + 'static,
     {
-        let mut methods = self.inner.methods.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(table) = methods.take() else {
-            return Err(CallError::Transport(format!(
-                "cannot expose `{name}`: the WebSocket is already open; expose every method before the first subscription or call"
-            )));
-        };
-        let handler = Arc::new(handler);
-        *methods = Some(table.method(name, move |call: jsonws::Call| {
-            let handler = handler.clone();
-            async move {
-                let params: serde_json::Value = call.params()?;
-                handler(params).await
-            }
-        }));
+        let handler: Exposed = Arc::new(move |params| {
+            let answer = handler(params);
+            Box::pin(async move {
+                let value = answer.await?;
+                serde_json::to_value(value).map_err(|_| ErrorObject::internal())
+            })
+        });
+        self.inner
+            .exposed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_owned(), handler);
         self.inner.wants_ws.store(true, Ordering::SeqCst);
-        Ok(())
     }
 
     /// Closes the WebSocket for good.
@@ -189,13 +187,28 @@ impl<'a> InventoryClientReports<'a> {
 
 // ---- runtime: the same in every client this generator writes ----
 
-#[derive(Debug)]
+/// A method the server may call: the params in, the result (or the error reply) out.
+type Exposed = Arc<
+    dyn Fn(serde_json::Value) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<serde_json::Value, ErrorObject>> + Send>>
+        + Send
+        + Sync,
+>;
+
 struct Inner {
     http: Option<HttpClient>,
     ws_url: String,
     ws: tokio::sync::OnceCell<WsClient>,
-    methods: Mutex<Option<Methods>>,
+    exposed: Arc<Mutex<HashMap<String, Exposed>>>,
     wants_ws: AtomicBool,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("ws_url", &self.ws_url)
+            .field("connected", &self.ws.initialized())
+            .finish()
+    }
 }
 
 impl Inner {
@@ -215,7 +228,7 @@ impl Inner {
             http,
             ws_url,
             ws: tokio::sync::OnceCell::new(),
-            methods: Mutex::new(Some(Methods::new())),
+            exposed: Arc::new(Mutex::new(HashMap::new())),
             wants_ws: AtomicBool::new(false),
         })
     }
@@ -223,12 +236,22 @@ impl Inner {
     async fn ws(&self) -> Result<&WsClient, CallError> {
         self.ws
             .get_or_try_init(|| async {
-                let methods = self
-                    .methods
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .take()
-                    .unwrap_or_default();
+                // Exposed methods are looked up per call, so they may be added at any time.
+                let exposed = self.exposed.clone();
+                let methods = Methods::new().fallback(move |call: jsonws::Call| {
+                    let handler = exposed
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get(call.method())
+                        .cloned();
+                    async move {
+                        let Some(handler) = handler else {
+                            return Err(ErrorObject::method_not_found(call.method()));
+                        };
+                        let params: serde_json::Value = call.params()?;
+                        handler(params).await
+                    }
+                });
                 WsClient::builder()
                     .methods(methods)
                     .reconnect(Reconnect::default())

@@ -58,17 +58,17 @@ async fn run(url: &str) -> Result<(), String> {
         other => return Err(format!("fail() must be an error reply, got {other:?}")),
     }
 
-    c.expose("confirm", |params: serde_json::Value| async move {
-        let question = params[0].as_str().unwrap_or_default().to_owned();
-        Ok::<_, ErrorObject>(format!("yes to {question}"))
-    })
-    .map_err(e)?;
     let mut ticks = c.on_tick().await.map_err(e)?;
     let tick = tokio::time::timeout(WAIT, ticks.recv())
         .await
         .map_err(|_| "no tick within 10 s".to_owned())?
         .ok_or("the tick stream ended")?;
     check(tick.seq > 0, format!("tick: {tick:?}"))?;
+    // Exposed while the WebSocket is already open: looked up per call.
+    c.expose("confirm", |params: serde_json::Value| async move {
+        let question = params[0].as_str().unwrap_or_default().to_owned();
+        Ok::<_, ErrorObject>(format!("yes to {question}"))
+    });
     let answer = tokio::time::timeout(WAIT, c.ask("Proceed?"))
         .await
         .map_err(|_| "ask: no answer within 10 s".to_owned())?
