@@ -155,6 +155,20 @@ echo '{"type":"module"}' >"$js/package.json"
 ln -s "$here/node/node_modules" "$js/node_modules"
 check "javascript: node --check" node --check "$js/DemoClient.js"
 check "javascript: live program" node "$js/demo.mjs" "$url"
+# The global WebSocket (browsers, Node >= 22; Node 20 behind a flag) in a directory without
+# node_modules, so npm `ws` cannot be what works; and no WebSocket at all: a clear error.
+bare="$work/js-bare"
+mkdir -p "$bare"
+cp "$js/DemoClient.js" "$js/package.json" "$here/node/demo.mjs" "$here/node/no-websocket.mjs" "$bare/"
+if node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)'; then
+  with_global=() without_global=(--no-experimental-websocket)
+else
+  with_global=(--experimental-websocket) without_global=()
+fi
+check "javascript: the global WebSocket, no npm ws (node ${with_global[*]})" \
+  node "${with_global[@]}" "$bare/demo.mjs" "$url"
+check "javascript: no WebSocket at all: calls over HTTP, a clear error for events (node ${without_global[*]})" \
+  node "${without_global[@]}" "$bare/no-websocket.mjs" "$url"
 
 # TypeScript: tsc --strict on the client alone (ES2022 library only: no DOM, no Node types),
 # then with the program, which node runs.
