@@ -30,6 +30,19 @@
 //! Reserved words are escaped (`class` → `class_`), descriptions go into comments and strings
 //! that nothing in them can end, and non-ASCII text survives.
 //!
+//! # Languages
+//!
+//! The names are json-ws's (`?proxy=TypeScript`). DESIGN.md lists Java, C#, PHP and Go too; they
+//! are not written yet, so [`Lang`] holds the four above and `?proxy=Java` is a 404 that lists
+//! what is served.
+//!
+//! | | file | types | events |
+//! |---|---|---|---|
+//! | JavaScript | `{N}.js`, an ES module | plain objects; enums as frozen objects (`Color.Red`) | `c.on('tick', fn)`, `c.onTick(fn)` → an unsubscribe function (`.ready` settles when the server confirmed) |
+//! | TypeScript | `{N}.ts` | `interface Point`; `type Color = 'Red' \| …` beside the frozen object | the same, one `on` overload per event |
+//! | Python | `{N}.py` | `@dataclass`; `class Color(str, Enum)` | `c.on('tick', fn)`, `c.on_tick(fn)` → an unsubscribe function (coroutines in `Async{N}`) |
+//! | Rust | `{n}.rs` | serde structs and enums; optional fields as `Option` | `c.on_tick().await` → a typed [`Subscription`](crate::client::Subscription) |
+//!
 //! # Example
 //!
 //! ```

@@ -345,17 +345,24 @@ pub(crate) fn line_comment(text: &str, indent: &str, prefix: &str) -> String {
         .collect()
 }
 
-/// A Python docstring at `indent`: backslashes and quotes escaped, so `"""` in the text cannot
-/// end it.
+/// A Python docstring at `indent`: backslashes escaped, and every quote that stands next to
+/// another or ends the text, so `"""` in the text cannot end it.
 pub(crate) fn docstring(text: &str, indent: &str) -> String {
     let lines = comment_lines(text);
     if lines.is_empty() {
         return String::new();
     }
-    let body: Vec<String> = lines
-        .iter()
-        .map(|l| l.replace('\\', "\\\\").replace('"', "\\\""))
-        .collect();
+    let joined = lines.join("\n");
+    let chars: Vec<char> = joined.chars().collect();
+    let mut body = String::with_capacity(joined.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '\\' => body.push_str("\\\\"),
+            '"' if chars.get(i + 1).is_none_or(|n| *n == '"') => body.push_str("\\\""),
+            c => body.push(c),
+        }
+    }
+    let body: Vec<&str> = body.split('\n').collect();
     if body.len() == 1 {
         return format!("{indent}\"\"\"{}\"\"\"\n", body[0]);
     }
@@ -400,10 +407,13 @@ mod tests {
     fn nothing_breaks_out() {
         assert_eq!(block_comment("a */ b", ""), "/** a *\\/ b */\n");
         assert_eq!(block_comment("a\n*/", ""), "/**\n * a\n * *\\/\n */\n");
+        // No two unescaped quotes side by side, none at the end.
         assert_eq!(
             docstring("say \"\"\" \\", ""),
-            "\"\"\"say \\\"\\\"\\\" \\\\\"\"\"\n"
+            "\"\"\"say \\\"\\\"\" \\\\\"\"\"\n"
         );
+        assert_eq!(docstring("a \"b\" c", ""), "\"\"\"a \"b\" c\"\"\"\n");
+        assert_eq!(docstring("ends \"", ""), "\"\"\"ends \\\"\"\"\"\n");
         assert_eq!(string_literal("</script>"), "\"\\u003c/script>\"");
         assert_eq!(escape_reserved("class".into(), PY_RESERVED), "class_");
         assert_eq!(comment_lines("a\u{2028}b\u{202e}c"), ["a", "bc"]);

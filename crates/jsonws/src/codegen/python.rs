@@ -103,7 +103,7 @@ impl Writer<'_> {
         let n = self.local_name;
         let _ = write!(
             doc,
-            "\nUsage::\n\n    client = {n}(\"http://127.0.0.1:3000/api/{svc}/{ver}\")\n    async_client = Async{n}(\"ws://127.0.0.1:3000/api/{svc}/{ver}\")\n\nCalls go as HTTP POST to an http(s):// URL until the first event handler or exposed method\nis registered; then (and with a ws(s):// URL) everything goes over one WebSocket, which needs\nthe package websockets>=13 (imported only then).\n",
+            "\nUsage::\n\n    client = {n}('http://127.0.0.1:3000/api/{svc}/{ver}')\n    async_client = Async{n}('ws://127.0.0.1:3000/api/{svc}/{ver}')\n\nCalls go as HTTP POST to an http(s):// URL until the first event handler or exposed method\nis registered; then (and with a ws(s):// URL) everything goes over one WebSocket, which needs\nthe package websockets>=13 (imported only then).\n",
             svc = naming::comment_lines(&self.model.name).join(" "),
             ver = naming::comment_lines(&self.model.version).join(" "),
         );
