@@ -23,6 +23,14 @@ async function main(url) {
     check((await c.close_()) === 'closed', 'close_()');
     check((await c.kind(Kind.None)) === 'None' && Kind.class === 'class', 'kind');
     check((await c.text()) === TEXT, 'text() arrives intact');
+    const painted = await c.ns.paint();
+    check(
+      JSON.stringify(painted) ===
+        JSON.stringify({ k: 'Self', at: '2013-12-14T11:00:53.379Z', bin: 'AAEC', u: 'http://x.test/', o: { a: [1, 'ü'] }, r: { class: 'd', from: 0, type: 't */ """ ✓' } }),
+      `ns.paint() sends every default: ${JSON.stringify(painted)}`,
+    );
+    const middle = await c.ns.paint(undefined, new Date(0));
+    check(middle.k === 'Self' && middle.at === '1970-01-01T00:00:00.000Z', `ns.paint(undefined, date): ${JSON.stringify(middle)}`);
     const rec = await c.ns.record({ class: 'x', from: 2, self: Kind.Self });
     check(rec.class === 'x' && rec.self === 'Self' && rec.type === 't */ """ ✓', `ns.record: ${JSON.stringify(rec)}`);
   } finally {

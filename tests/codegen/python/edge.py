@@ -8,6 +8,7 @@ Usage: python3 -W error edge.py DIR URL    (DIR holds the generated EdgeClient.p
 
 import asyncio
 import sys
+from datetime import datetime, timezone
 
 sys.path.insert(0, sys.argv[1])
 from EdgeClient import AsyncEdgeClient, EdgeClient, Kind, Record  # noqa: E402
@@ -19,6 +20,18 @@ TEXT = "quotes \" ' */ \"\"\" ?> </script> ünïcödé 日本語 🎉 \\ end"
 def check(cond, what):
     if not cond:
         raise AssertionError(what)
+
+
+PAINTED = {
+    "k": "Self", "at": "2013-12-14T11:00:53.379Z", "bin": "AAEC", "u": "http://x.test/",
+    "o": {"a": [1, "ü"]}, "r": {"class": "d", "from": 0, "type": 't */ """ ✓'},
+}
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def check_paint(painted, middle):
+    check(painted == PAINTED, f"ns.paint() sends every default: {painted!r}")
+    check(middle["k"] == "Self" and middle["at"] == "1970-01-01T00:00:00.000Z", f"ns.paint(at=...): {middle!r}")
 
 
 def check_all(echoed, given, deleted, closed, kind, text, rec):
@@ -42,6 +55,7 @@ def run_sync():
             c.text(),
             c.ns.record(Record(class_="x", from_=2, self_=Kind.Self)),
         )
+        check_paint(c.ns.paint(), c.ns.paint(at=EPOCH))
 
 
 async def run_async():
@@ -55,6 +69,7 @@ async def run_async():
             await c.text(),
             await c.ns.record(Record(class_="x", from_=2, self_=Kind.Self)),
         )
+        check_paint(await c.ns.paint(), await c.ns.paint(at=EPOCH))
 
 
 if __name__ == "__main__":

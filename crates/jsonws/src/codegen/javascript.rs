@@ -296,7 +296,7 @@ impl Script<'_> {
             (TypeName::Builtin(Builtin::Binary), false, Value::String(_)) => {
                 format!("b64decode({literal})")
             }
-            (TypeName::Builtin(_), _, _) if !self.typed => literal,
+            _ if !self.typed => literal,
             (TypeName::Builtin(Builtin::Date | Builtin::Binary), _, _)
             | (TypeName::Named(_), _, Value::Object(_) | Value::Array(_)) => {
                 format!("{literal} as unknown as {}", self.ts_type(&p.ty))

@@ -79,14 +79,54 @@ pub struct ReadError {
 }
 
 impl Model {
-    /// The model of a service running in this process.
+    /// The model of a service running in this process. Defaults are taken as `?json` shows
+    /// them (converted by their type: a struct's own defaults filled in, dates normalized), so
+    /// a client generated here and one generated from the service's `?json` are the same file.
     pub fn from_service(service: &Service) -> Model {
+        let known = service.types();
+        let canonical = |ty: &TypeRef, d: &Option<Value>| {
+            d.as_ref()
+                .map(|d| crate::metadata::canonical_default(ty, d, known))
+        };
+        let mut types = Types::new();
+        for def in known.iter() {
+            let def = match def {
+                TypeDef::Struct(s) => TypeDef::Struct(StructDef {
+                    fields: s
+                        .fields
+                        .iter()
+                        .map(|f| FieldDef {
+                            default: canonical(&f.ty, &f.default),
+                            ..f.clone()
+                        })
+                        .collect(),
+                    ..s.clone()
+                }),
+                other => other.clone(),
+            };
+            let _ = types.insert(def);
+        }
+        let methods = service
+            .methods()
+            .iter()
+            .map(|m| MethodDef {
+                params: m
+                    .params
+                    .iter()
+                    .map(|p| ParamDef {
+                        default: canonical(&p.ty, &p.default),
+                        ..p.clone()
+                    })
+                    .collect(),
+                ..m.clone()
+            })
+            .collect();
         Model {
             name: service.name().to_owned(),
             version: service.version().to_string(),
             description: service.description().to_owned(),
-            types: service.types().clone(),
-            methods: service.methods().to_vec(),
+            types,
+            methods,
             events: service.events().to_vec(),
         }
     }

@@ -156,6 +156,29 @@ impl Writer<'_> {
         }
     }
 
+    /// A default as a Python expression of its type: dates and bytes decoded, enum members by
+    /// value; structs and the rest as the JSON literal (structs go on the wire as dicts too).
+    fn default_expr(&self, ty: &TypeRef, value: &Value) -> String {
+        let text = literal(value);
+        if ty.is_array {
+            return text;
+        }
+        match (&ty.name, value) {
+            (TypeName::Builtin(Builtin::Date), Value::String(_) | Value::Number(_)) => {
+                format!("_parse_date({text})")
+            }
+            (TypeName::Builtin(Builtin::Binary), Value::String(_)) => {
+                format!("base64.b64decode({text})")
+            }
+            (TypeName::Named(n), Value::String(_))
+                if matches!(self.model.types.get(n), Some(TypeDef::Enum(_))) =>
+            {
+                format!("{}({text})", type_name(n))
+            }
+            _ => text,
+        }
+    }
+
     fn spec(&self, ty: &TypeRef) -> String {
         let inner = match &ty.name {
             TypeName::Builtin(Builtin::Date) => "date".to_owned(),
@@ -171,7 +194,13 @@ impl Writer<'_> {
     }
 
     fn types(&self, out: &mut String) {
-        for def in self.model.types.iter() {
+        // Enums first: struct fields may default to their members.
+        let (enums, structs): (Vec<&TypeDef>, Vec<&TypeDef>) = self
+            .model
+            .types
+            .iter()
+            .partition(|t| matches!(t, TypeDef::Enum(_)));
+        for def in enums.into_iter().chain(structs) {
             let name = type_name(def.name());
             out.push_str("\n\n");
             match def {
@@ -215,7 +244,10 @@ impl Writer<'_> {
                                 literal(d)
                             ),
                             (Some(d), _) if !d.is_null() => {
-                                format!("    {attr}: Optional[{ty}] = {}", literal(d))
+                                format!(
+                                    "    {attr}: Optional[{ty}] = {}",
+                                    self.default_expr(&f.ty, d)
+                                )
                             }
                             _ => format!("    {attr}: Optional[{ty}] = None"),
                         };
@@ -291,7 +323,7 @@ impl Writer<'_> {
             decl.push(match default {
                 Some(d) => {
                     seen_default = true;
-                    format!("{name}: {ty} = {}", literal(d))
+                    format!("{name}: {ty} = {}", self.default_expr(&p.ty, d))
                 }
                 None if !p.is_required() || seen_default => {
                     seen_default = true;

@@ -158,6 +158,14 @@ pub struct EdgeClientNs<'a> {
 
 impl<'a> EdgeClientNs<'a> {
 
+    /// Defaults of every kind, in a namespace: returns its params by name.
+    ///
+    /// Calls `ns.paint`.
+    pub async fn paint(&self, k: Option<Kind>, at: Option<chrono::DateTime<chrono::Utc>>, bin: Option<&[u8]>, u: Option<&url::Url>, o: Option<&serde_json::Map<String, serde_json::Value>>, r: Option<&Record>) -> Result<serde_json::Map<String, serde_json::Value>, CallError> {
+        let params = Param::list(vec![match k { Some(v) => Param::Given(json("ns.paint", &v)?), None => Param::Omitted(default_value("\"Self\"")) }, match at { Some(v) => Param::Given(json("ns.paint", &v)?), None => Param::Omitted(default_value("\"2013-12-14T11:00:53.379Z\"")) }, match bin { Some(v) => Param::Given(b64::Codec::to_json(&v.to_owned())), None => Param::Omitted(default_value("\"AAEC\"")) }, match u { Some(v) => Param::Given(json("ns.paint", &v)?), None => Param::Omitted(default_value("\"http://x.test/\"")) }, match o { Some(v) => Param::Given(json("ns.paint", &v)?), None => Param::Omitted(default_value("{\"a\":[1,\"ü\"]}")) }, match r { Some(v) => Param::Given(json("ns.paint", &v)?), None => Param::Omitted(default_value("{\"class\":\"d\",\"from\":0,\"type\":\"t */ \\\"\\\"\\\" ✓\"}")) }]);
+        self.inner.call("ns.paint", params).await
+    }
+
     /// Returns the record, its defaults filled in.
     ///
     /// Calls `ns.record`.
@@ -296,4 +304,98 @@ fn json<T: Serialize + ?Sized>(method: &str, value: &T) -> Result<serde_json::Va
 #[allow(dead_code)]
 fn default_value(json: &str) -> serde_json::Value {
     serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
+}
+
+/// `binary` values: base64 strings on the wire.
+mod b64 {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    pub(super) fn encode(bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let n = (u32::from(chunk[0]) << 16)
+                | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*chunk.get(2).unwrap_or(&0));
+            out.push(ALPHABET[(n >> 18) as usize & 63] as char);
+            out.push(ALPHABET[(n >> 12) as usize & 63] as char);
+            out.push(if chunk.len() > 1 { ALPHABET[(n >> 6) as usize & 63] as char } else { '=' });
+            out.push(if chunk.len() > 2 { ALPHABET[n as usize & 63] as char } else { '=' });
+        }
+        out
+    }
+
+    pub(super) fn decode(text: &str) -> Result<Vec<u8>, String> {
+        let mut out = Vec::with_capacity(text.len() / 4 * 3);
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+            let v = ALPHABET
+                .iter()
+                .position(|a| *a == c)
+                .ok_or_else(|| format!("`{}` is not a base64 character", c as char))?;
+            acc = (acc << 6) | v as u32;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The shapes a `binary` value takes: bytes, optional bytes, lists of them.
+    pub(super) trait Codec: Sized {
+        fn to_json(&self) -> serde_json::Value;
+        fn from_json(value: serde_json::Value) -> Result<Self, String>;
+    }
+
+    impl Codec for Vec<u8> {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::Value::String(encode(self))
+        }
+        fn from_json(value: serde_json::Value) -> Result<Self, String> {
+            match value {
+                serde_json::Value::String(s) => decode(&s),
+                other => Err(format!("expected a base64 string, got {other}")),
+            }
+        }
+    }
+
+    impl Codec for Vec<Vec<u8>> {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::Value::Array(self.iter().map(Codec::to_json).collect())
+        }
+        fn from_json(value: serde_json::Value) -> Result<Self, String> {
+            match value {
+                serde_json::Value::Array(items) => items.into_iter().map(Codec::from_json).collect(),
+                other => Err(format!("expected an array of base64 strings, got {other}")),
+            }
+        }
+    }
+
+    impl<T: Codec> Codec for Option<T> {
+        fn to_json(&self) -> serde_json::Value {
+            self.as_ref().map_or(serde_json::Value::Null, Codec::to_json)
+        }
+        fn from_json(value: serde_json::Value) -> Result<Self, String> {
+            match value {
+                serde_json::Value::Null => Ok(None),
+                other => T::from_json(other).map(Some),
+            }
+        }
+    }
+
+    // Used by structs with `binary` fields (`#[serde(with = "b64")]`).
+    #[allow(dead_code)]
+    pub(super) fn serialize<T: Codec, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.to_json().serialize(serializer)
+    }
+
+    #[allow(dead_code)]
+    pub(super) fn deserialize<'de, T: Codec, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::from_json(serde_json::Value::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
 }

@@ -38,6 +38,13 @@ fn service() -> Service {
             Ok::<_, ErrorObject>(args.value("k").clone())
         })
         .implement("text", |_: Args| async { Ok::<_, ErrorObject>(TEXT) })
+        .implement("ns.paint", |args: Args| async move {
+            let echoed: serde_json::Map<String, Value> = ["k", "at", "bin", "u", "o", "r"]
+                .iter()
+                .map(|n| ((*n).to_owned(), args.value(n).clone()))
+                .collect();
+            Ok::<_, ErrorObject>(Value::Object(echoed))
+        })
         .implement("ns.record", |args: Args| async move {
             Ok::<_, ErrorObject>(args.value("self").clone())
         })

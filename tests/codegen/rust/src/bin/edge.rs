@@ -44,6 +44,31 @@ async fn run(url: &str) -> Result<(), String> {
         c.text().await.map_err(e)? == TEXT,
         "text() arrives intact".into(),
     )?;
+    let painted = c
+        .ns()
+        .paint(None, None, None, None, None, None)
+        .await
+        .map_err(e)?;
+    let expected = json!({
+        "k": "Self", "at": "2013-12-14T11:00:53.379Z", "bin": "AAEC", "u": "http://x.test/",
+        "o": {"a": [1, "ü"]}, "r": {"class": "d", "from": 0, "type": "t */ \"\"\" ✓"}
+    });
+    check(
+        serde_json::Value::Object(painted.clone()) == expected,
+        format!("ns.paint() sends every default: {painted:?}"),
+    )?;
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    let middle = c
+        .ns()
+        .paint(None, Some(epoch), Some(&[255]), None, None, None)
+        .await
+        .map_err(e)?;
+    check(
+        middle["k"] == "Self"
+            && middle["at"] == "1970-01-01T00:00:00.000Z"
+            && middle["bin"] == "/w==",
+        format!("ns.paint(None, Some(epoch), Some(bytes)): {middle:?}"),
+    )?;
     let record = Record {
         class: "x".into(),
         from: 2,
