@@ -425,7 +425,7 @@ pub(crate) fn escape(text: &str) -> String {
 mod proxy {
     use std::collections::HashMap;
     use std::hash::{DefaultHasher, Hash, Hasher};
-    use std::sync::{Arc, Mutex, OnceLock};
+    use std::sync::{Arc, Mutex, OnceLock, Weak};
 
     use axum::http::{HeaderMap, StatusCode, header};
     use axum::response::{IntoResponse, Response};
@@ -442,9 +442,10 @@ mod proxy {
     }
 
     type Key = (usize, Lang, String);
-    /// The generated clients, by service (its address, kept valid by the clone held beside it),
+    /// The generated clients, by service (its address, checked against the weak reference held
+    /// beside it, so a dropped service is never taken for a new one at the same address),
     /// language and local name.
-    type Cache = Mutex<HashMap<Key, (Service, Arc<Generated>)>>;
+    type Cache = Mutex<HashMap<Key, (Weak<crate::service::Inner>, Arc<Generated>)>>;
 
     fn cache() -> &'static Cache {
         static CACHE: OnceLock<Cache> = OnceLock::new();
@@ -524,7 +525,13 @@ mod proxy {
             lang,
             local_name.to_owned(),
         );
-        if let Some((_, generated)) = cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        let alive = |weak: &Weak<crate::service::Inner>| {
+            weak.upgrade()
+                .is_some_and(|inner| Arc::ptr_eq(&inner, &service.inner))
+        };
+        if let Some((weak, generated)) = cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key)
+            && alive(weak)
+        {
             return Ok(generated.clone());
         }
         let source = generate(&Model::from_service(service), lang, local_name)?;
@@ -535,8 +542,11 @@ mod proxy {
             source,
         });
         let mut cache = cache().lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= MAX_CACHED {
+            cache.retain(|_, (weak, _)| weak.strong_count() > 0);
+        }
         if cache.len() < MAX_CACHED {
-            cache.insert(key, (service.clone(), generated.clone()));
+            cache.insert(key, (Arc::downgrade(&service.inner), generated.clone()));
         }
         Ok(generated)
     }

@@ -317,3 +317,26 @@ fn golden_clients_of_the_inventory_description_file() {
         );
     }
 }
+
+#[tokio::test]
+async fn non_ascii_descriptions_arrive_whole() {
+    // json-ws counted characters for Content-Length, so such a client came truncated.
+    let text = "Ünïcödé — 日本語 ✓ 🎉, */ \"\"\" ?> </script>";
+    let served = serve(Registry::new().service(calc(text))).await;
+    for lang in Lang::ALL {
+        let (status, headers, body) =
+            get(&format!("{}/calc/1.0.0?proxy={lang}", served.base), &[]).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            headers["content-length"].to_str().unwrap(),
+            body.len().to_string(),
+            "{lang}: Content-Length counts bytes"
+        );
+        assert!(
+            body.contains("Ünïcödé — 日本語 ✓ 🎉"),
+            "{lang}: the description is intact"
+        );
+        // The last line of each client closes a block (`}`) or Python's `__all__` list (`]`).
+        assert!(body.trim_end().ends_with(['}', ']']), "{lang}: ends whole");
+    }
+}
