@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of jsonws: formatting, lints, docs, unit and integration tests, doctests,
-# the examples, the interop suites that drive the server from other languages, and the
+# the examples, the interop suites that drive the server from other languages, the generated
+# clients of every language compiled and run against the server, and the
 # validation of OpenRPC documents against the official meta-schema.
 #
 # Installs what the tests need when it is missing (npm and pip packages from the lock files in
-# tests/interop/ and tests/openrpc/). A missing toolchain is an error, never a skipped test.
+# tests/interop/, tests/codegen/ and tests/openrpc/). A missing toolchain is an error, never a skipped test.
 #
 # Usage: scripts/test.sh
 set -euo pipefail
@@ -72,6 +73,13 @@ before=$failed
 count_cargo "$log"
 # A suite that died before its summary line still counts as a failure.
 if [ "$interop_ok" -eq 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
+
+step "generated clients: JavaScript, TypeScript, Python and Rust against jsonws serve"
+codegen_ok=1
+tests/codegen/run.sh target/debug/jsonws | tee "$log" || codegen_ok=0
+before=$failed
+count_cargo "$log"
+if [ "$codegen_ok" -eq 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
 
 step "OpenRPC: the snapshot and the live demo's document against the official meta-schema"
 work=$(mktemp -d)

@@ -1,7 +1,8 @@
-//! The `jsonws` command: serve the demo service, call methods from a shell.
+//! The `jsonws` command: serve the demo service, call methods from a shell, generate clients.
 
 mod call;
 mod demo;
+mod generate;
 mod listen;
 mod serve;
 
@@ -50,14 +51,40 @@ enum Command {
         #[arg(long)]
         count: Option<u64>,
     },
+    /// Generate a client for a service: from its live URL (its `?json`) or from a file (a
+    /// `?json` document, an OpenRPC 1.x document or a json-ws description file).
+    ///
+    /// Writes one file, DIR/NAME.ext with --out, else prints the source.
+    Gen {
+        /// The language: JavaScript, TypeScript, Python or Rust (lower case accepted).
+        #[arg(long)]
+        lang: String,
+        /// The service's URL, e.g. http://127.0.0.1:3000/api/demo/1.0.0.
+        #[arg(long, conflicts_with = "schema", required_unless_present = "schema")]
+        url: Option<String>,
+        /// A file describing the service.
+        #[arg(long)]
+        schema: Option<std::path::PathBuf>,
+        /// The client's name (default: the service's name + Client, e.g. DemoClient).
+        #[arg(long)]
+        name: Option<String>,
+        /// The directory to write the file into (default: print it).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `gen` reads descriptions without handlers: the server's warnings about them are noise.
+    let default_filter = match cli.command {
+        Command::Gen { .. } => "jsonws=error",
+        _ => "jsonws=info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("JSONWS_LOG")
-                .unwrap_or_else(|_| "jsonws=info".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -80,6 +107,21 @@ fn main() -> ExitCode {
                 params,
             } => call::run(&url, &method, params.as_deref()).await,
             Command::Listen { url, events, count } => listen::run(&url, &events, count).await,
+            Command::Gen {
+                lang,
+                url,
+                schema,
+                name,
+                out,
+            } => generate::run(generate::Args {
+                lang,
+                url,
+                schema,
+                name,
+                out,
+            })
+            .await
+            .map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

@@ -346,3 +346,184 @@ fn a_refused_handshake_shows_the_servers_reason() {
                     .contains("has no version matching `9.0.0`; it has 1.0.0")
         });
 }
+
+/// A file in a fresh temporary directory, removed with it.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("jsonws-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn gen_prints_a_client_generated_from_a_live_url() {
+    let demo = Demo::start();
+    jsonws(
+        &["gen", "--lang", "typescript", "--url", demo.http_url()],
+        "",
+    )
+    .expect_exit(0)
+    .expect("the TypeScript client on stdout", |run| {
+        run.stdout
+            .starts_with("// Client for the service demo 1.0.0.")
+            && run.stdout.contains("export class DemoClient")
+    });
+}
+
+#[test]
+fn gen_writes_the_file_into_out_with_the_name_given() {
+    let demo = Demo::start();
+    let dir = TempDir::new("gen-out");
+    let out = dir.0.join("clients");
+    let out = out.to_str().unwrap();
+    jsonws(
+        &[
+            "gen",
+            "--lang",
+            "Python",
+            "--url",
+            demo.http_url(),
+            "--name",
+            "Shop",
+            "--out",
+            out,
+        ],
+        "",
+    )
+    .expect_exit(0)
+    .expect("nothing on stdout", |run| run.stdout.is_empty());
+    let source = std::fs::read_to_string(dir.0.join("clients/Shop.py")).unwrap();
+    assert!(source.contains("class Shop:") && source.contains("class AsyncShop:"));
+}
+
+#[test]
+fn gen_reads_every_file_format() {
+    let dir = TempDir::new("gen-formats");
+    let files = [
+        dir.write(
+            "meta.json",
+            r#"{"name":"calc","version":"1.0.0","methods":{"sum":{"params":[{"name":"a","type":"int","isArray":false}],"returns":"int"}}}"#,
+        ),
+        dir.write(
+            "rpc.json",
+            r#"{"openrpc":"1.3.2","info":{"title":"calc","version":"1.0.0"},"methods":[{"name":"sum","params":[{"name":"a","required":true,"schema":{"type":"integer"}}],"result":{"name":"result","schema":{"type":"integer"}}}]}"#,
+        ),
+        dir.write(
+            "calc.json",
+            r#"{"methods":{"sum":{"params":[{"name":"a","type":"int"}],"returns":"int"}}}"#,
+        ),
+    ];
+    for file in &files {
+        jsonws(&["gen", "--lang", "rust", "--schema", file], "")
+            .expect_exit(0)
+            .expect("a Rust client of calc with sum(a: i64)", |run| {
+                run.stdout.contains("pub struct CalcClient")
+                    && run
+                        .stdout
+                        .contains("pub async fn sum(&self, a: i64) -> Result<i64, CallError>")
+            });
+    }
+}
+
+#[test]
+fn gen_says_what_a_bad_file_looked_like_and_where_it_is_wrong() {
+    let dir = TempDir::new("gen-bad");
+    let meta = dir.write(
+        "meta.json",
+        r#"{"name":"calc","version":"1.0.0","methods":{"sum":{"params":[{"name":"a","type":["int"]}]}}}"#,
+    );
+    jsonws(&["gen", "--lang", "JavaScript", "--schema", &meta], "")
+        .expect_exit(2)
+        .expect("the format and the JSON path", |run| {
+            run.stderr
+                .contains("looks like a `?json` metadata document")
+                && run
+                    .stderr
+                    .contains("$.methods.sum.params[0].type: expected a string, found an array")
+        });
+    let description = dir.write(
+        "shop.json",
+        r#"{"types":{"Item":{"struct":{"price":"Money"}}}}"#,
+    );
+    jsonws(
+        &["gen", "--lang", "JavaScript", "--schema", &description],
+        "",
+    )
+    .expect_exit(2)
+    .expect("the format and the entry", |run| {
+        run.stderr.contains("looks like a json-ws description file")
+            && run.stderr.contains("types.Item.struct.price")
+    });
+    let not_json = dir.write("broken.json", "{ nope");
+    jsonws(&["gen", "--lang", "JavaScript", "--schema", &not_json], "")
+        .expect_exit(2)
+        .expect("`is not JSON`", |run| run.stderr.contains("is not JSON"));
+}
+
+#[test]
+fn gen_refuses_unknown_languages_bad_names_and_unreachable_urls() {
+    jsonws(
+        &[
+            "gen",
+            "--lang",
+            "Cobol",
+            "--url",
+            "http://127.0.0.1:1/api/x/1",
+        ],
+        "",
+    )
+    .expect_exit(2)
+    .expect("the languages listed", |run| {
+        run.stderr.contains("JavaScript, TypeScript, Python, Rust")
+    });
+    jsonws(
+        &[
+            "gen",
+            "--lang",
+            "Rust",
+            "--url",
+            "http://127.0.0.1:1/api/x/1",
+            "--name",
+            "../x",
+        ],
+        "",
+    )
+    .expect_exit(2)
+    .expect("the rule for names", |run| {
+        run.stderr.contains("[A-Za-z_][A-Za-z0-9_]{0,63}")
+    });
+    jsonws(
+        &[
+            "gen",
+            "--lang",
+            "Rust",
+            "--url",
+            "http://127.0.0.1:1/api/x/1",
+        ],
+        "",
+    )
+    .expect_exit(2)
+    .expect("cannot reach", |run| {
+        run.stderr
+            .contains("cannot reach http://127.0.0.1:1/api/x/1?json")
+    });
+    jsonws(&["gen", "--lang", "Rust"], "")
+        .expect_exit(2)
+        .expect("a usage error", |run| run.stderr.contains("--url"));
+}

@@ -103,6 +103,8 @@
 //! - [`server`]: the axum routers (one method table, or a registry of services), limits,
 //!   REST-style calls and graceful shutdown.
 //! - [`client`]: a WebSocket peer client (subscriptions, reconnect) and an HTTP client.
+//! - `codegen` (feature `codegen`, on by default): client generators for JavaScript,
+//!   TypeScript, Python and Rust, also served at `?proxy={Lang}`.
 //!
 //! # Errors
 //!
@@ -111,6 +113,8 @@
 //! A handler that panics is answered with -32603 and the connection goes on.
 
 pub mod client;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 mod config;
 pub mod handler;
 pub mod metadata;

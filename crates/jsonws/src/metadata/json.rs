@@ -119,7 +119,7 @@ pub(super) fn groups(service: &Service) -> Vec<GroupDef> {
 /// A default as the handler gets it: converted by its type. Defaults are checked when the
 /// service is built, so the conversion only fails for a description built by hand; the
 /// value is then shown as declared.
-pub(super) fn canonical_default(ty: &TypeRef, default: &Value, types: &Types) -> Value {
+pub(crate) fn canonical_default(ty: &TypeRef, default: &Value, types: &Types) -> Value {
     serde_json::value::to_raw_value(default)
         .ok()
         .and_then(|raw| convert_in(ty, &raw, types).ok())

@@ -71,5 +71,6 @@
 mod json;
 mod openrpc;
 
+pub(crate) use json::canonical_default;
 pub use json::json;
 pub use openrpc::{OPENRPC_VERSION, openrpc};

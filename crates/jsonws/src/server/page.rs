@@ -15,9 +15,10 @@ pub(crate) fn service_page(service: &Service) -> String {
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title>\
          <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}code{{background:#f3f3f3}}</style>\
          </head><body>\n<h1>{t}</h1>\n<p>{d}</p>\n<p>JSON-RPC 2.0 over HTTP POST and WebSocket at this URL. \
-         <a href=\"?json\">Metadata (JSON)</a> · <a href=\"?openrpc\">OpenRPC</a></p>\n",
+         <a href=\"?json\">Metadata (JSON)</a> · <a href=\"?openrpc\">OpenRPC</a>{proxies}</p>\n",
         t = escape(&title),
         d = escape(service.description()),
+        proxies = proxy_links(),
     );
     html.push_str("<h2>Methods</h2>\n<dl>\n");
     for m in service.methods() {
@@ -102,4 +103,18 @@ pub(crate) fn service_page(service: &Service) -> String {
     }
     html.push_str("</body></html>\n");
     html
+}
+
+/// Links to the generated clients, one per language.
+fn proxy_links() -> String {
+    #[cfg(feature = "codegen")]
+    {
+        let links: Vec<String> = crate::codegen::Lang::ALL
+            .iter()
+            .map(|l| format!("<a href=\"?proxy={0}\">{0}</a>", l.name()))
+            .collect();
+        format!(" · Clients: {}", links.join(" · "))
+    }
+    #[cfg(not(feature = "codegen"))]
+    String::new()
 }

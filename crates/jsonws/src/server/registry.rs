@@ -19,7 +19,7 @@ use crate::{Config, Methods};
 /// | request | answer |
 /// |---|---|
 /// | `GET /` | the list of services (HTML; `?json` for JSON) |
-/// | `GET /{name}/{version}` | a page describing the service; `?json` metadata; `?openrpc` |
+/// | `GET /{name}/{version}` | a page describing the service; `?json` metadata; `?openrpc`; `?proxy={Lang}&localName={Name}` a generated client (below) |
 /// | `POST /{name}/{version}` | JSON-RPC over HTTP |
 /// | `GET /{name}/{version}` with `Upgrade: websocket` | a WebSocket peer |
 /// | `GET\|POST /{name}/{version}/{method}` | a REST-style call (see [`crate::server`]) |
@@ -27,6 +27,18 @@ use crate::{Config, Methods};
 ///
 /// `{version}` is the full version (`1.2.0`) or a prefix (`1`, `1.2`, `v1`) that picks the
 /// highest registered match. Nest the router under any prefix (`/api` is the convention).
+///
+/// # Generated clients
+///
+/// `GET /{name}/{version}?proxy={Lang}&localName={Name}` answers with the source of a client
+/// for the service (feature `codegen`, on by default; see [`codegen`](crate::codegen)). `Lang`
+/// is `JavaScript`, `TypeScript`, `Python` or `Rust` (lower case accepted); anything else is a
+/// 404 listing them. `localName` (default `{Name}Client`: `DemoClient`) must match
+/// `[A-Za-z_][A-Za-z0-9_]{0,63}`, else 400: nothing from the request ever names a file or a
+/// template. The answer has the language's content type, `Content-Disposition: inline;
+/// filename=…` (`DemoClient.ts`, `demo_client.rs`), and an `ETag` that changes when the
+/// source does; a request whose `If-None-Match` holds it gets 304. A client is generated once
+/// per service, language and local name, then served from memory.
 ///
 /// # Examples
 ///
@@ -405,6 +417,10 @@ async fn describe_or_upgrade(service: &Service, server: &Server, request: Reques
     if wants(query, "openrpc") {
         return json_response(crate::metadata::openrpc(service));
     }
+    #[cfg(feature = "codegen")]
+    if wants(query, "proxy") {
+        return proxy::respond(service, query.unwrap_or_default(), request.headers());
+    }
     Html(super::page::service_page(service)).into_response()
 }
 
@@ -463,4 +479,144 @@ pub(crate) fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// `GET {svc}?proxy={Lang}&localName={Name}`: the source of a generated client.
+///
+/// `Lang` is one of [`Lang::ALL`](crate::codegen::Lang::ALL) (json-ws's names, lower case
+/// accepted); anything else is a 404 that lists them. `localName` (default `{Name}Client`,
+/// `DemoClient`) must match `[A-Za-z_][A-Za-z0-9_]{0,63}`, or the answer is 400: nothing from
+/// the request names a file or a template. The answer has the language's content type,
+/// `Content-Disposition: inline; filename=…`, and an `ETag` that changes with the source
+/// (a request with a matching `If-None-Match` gets 304). Each client is generated once per
+/// service, language and local name, then served from memory.
+#[cfg(feature = "codegen")]
+mod proxy {
+    use std::collections::HashMap;
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+    use axum::http::{HeaderMap, StatusCode, header};
+    use axum::response::{IntoResponse, Response};
+
+    use crate::codegen::{Lang, Model, default_local_name, generate, valid_local_name};
+    use crate::service::Service;
+
+    /// Past this many clients in memory, more are generated per request and not kept.
+    const MAX_CACHED: usize = 1024;
+
+    struct Generated {
+        source: String,
+        etag: String,
+    }
+
+    type Key = (usize, Lang, String);
+    /// The generated clients, by service (its address, checked against the weak reference held
+    /// beside it, so a dropped service is never taken for a new one at the same address),
+    /// language and local name.
+    type Cache = Mutex<HashMap<Key, (Weak<crate::service::Inner>, Arc<Generated>)>>;
+
+    fn cache() -> &'static Cache {
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        CACHE.get_or_init(Cache::default)
+    }
+
+    pub(super) fn respond(service: &Service, query: &str, headers: &HeaderMap) -> Response {
+        let mut lang_name = String::new();
+        let mut local_name = None;
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match &*key {
+                "proxy" => lang_name = value.into_owned(),
+                "localName" => local_name = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        let Some(lang) = Lang::parse(&lang_name) else {
+            return (
+                StatusCode::NOT_FOUND,
+                format!(
+                    "no client generator for `{lang_name}`; ?proxy= takes one of: {}\n",
+                    Lang::names()
+                ),
+            )
+                .into_response();
+        };
+        let local_name = local_name.unwrap_or_else(|| default_local_name(service.name()));
+        if !valid_local_name(&local_name) {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "localName `{local_name}` is not usable: it must match [A-Za-z_][A-Za-z0-9_]{{0,63}}, e.g. localName=DemoClient\n"
+                ),
+            )
+                .into_response();
+        }
+        let generated = match lookup(service, lang, &local_name) {
+            Ok(generated) => generated,
+            Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
+        };
+        let matches = headers
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|tag| {
+                let tag = tag.trim();
+                tag == "*" || tag.trim_start_matches("W/") == generated.etag
+            });
+        let disposition = format!("inline; filename=\"{}\"", lang.file_name(&local_name));
+        if matches {
+            return (
+                StatusCode::NOT_MODIFIED,
+                [(header::ETAG, generated.etag.clone())],
+            )
+                .into_response();
+        }
+        (
+            [
+                (header::CONTENT_TYPE, lang.content_type().to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::ETAG, generated.etag.clone()),
+                (header::CACHE_CONTROL, "no-cache".to_owned()),
+            ],
+            generated.source.clone(),
+        )
+            .into_response()
+    }
+
+    fn lookup(
+        service: &Service,
+        lang: Lang,
+        local_name: &str,
+    ) -> Result<Arc<Generated>, crate::codegen::GenError> {
+        let key = (
+            Arc::as_ptr(&service.inner) as usize,
+            lang,
+            local_name.to_owned(),
+        );
+        let alive = |weak: &Weak<crate::service::Inner>| {
+            weak.upgrade()
+                .is_some_and(|inner| Arc::ptr_eq(&inner, &service.inner))
+        };
+        if let Some((weak, generated)) = cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key)
+            && alive(weak)
+        {
+            return Ok(generated.clone());
+        }
+        let source = generate(&Model::from_service(service), lang, local_name)?;
+        let mut hasher = DefaultHasher::new();
+        source.hash(&mut hasher);
+        let generated = Arc::new(Generated {
+            etag: format!("\"{:016x}-{:x}\"", hasher.finish(), source.len()),
+            source,
+        });
+        let mut cache = cache().lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= MAX_CACHED {
+            cache.retain(|_, (weak, _)| weak.strong_count() > 0);
+        }
+        if cache.len() < MAX_CACHED {
+            cache.insert(key, (Arc::downgrade(&service.inner), generated.clone()));
+        }
+        Ok(generated)
+    }
 }

@@ -7,6 +7,8 @@ mod api;
 mod bad_input;
 /// Frames pipelined in one write, every one answered.
 mod burst;
+/// Generated clients: `?proxy=`, the document readers, golden files.
+mod codegen;
 /// HTTP specifics: status codes, content types, context.
 mod http;
 /// HTTP connections: timeouts, the connection limit, HTTP/1.1's own rules, compression.
