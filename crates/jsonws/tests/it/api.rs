@@ -757,9 +757,13 @@ async fn a_method_missing_on_the_client_is_named_as_such() {
     let geometry = GeometryClient::new(WsClient::connect(&ws).await.unwrap());
     match geometry.ask("proceed?".into()).await {
         Err(jsonws::CallError::Rpc(e)) => {
-            assert_eq!(e.code, -32601);
-            assert!(e.message.contains("on the client"), "{e}");
-            assert_eq!(e.data.as_ref().unwrap()["side"], "client", "{e}");
+            // The server passes the client's -32601 on as its own -32008, the client's error
+            // in `data`.
+            assert_eq!(e.code, jsonws::protocol::code::PEER_FAILED, "{e}");
+            assert!(e.message.contains("Method not found on the client"), "{e}");
+            let client_error = &e.data.as_ref().unwrap();
+            assert_eq!(client_error["code"], -32601, "{e}");
+            assert_eq!(client_error["data"]["side"], "client", "{e}");
         }
         other => panic!("{other:?}"),
     }
