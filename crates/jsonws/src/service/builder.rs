@@ -115,7 +115,8 @@ impl Method {
 
     /// Sets the handler. It returns what a `#[jsonws::service]` method may ([`Returns`]: any
     /// [`Type`], `()`, a `&'static str`), and its result is converted by the declared result
-    /// type.
+    /// type. A value that is only `serde::Serialize` goes out as a `serde_json::Value`
+    /// (`serde_json::to_value(x)`), which is the `any` type.
     ///
     /// ```
     /// use jsonws::service::{Args, Method, Service};

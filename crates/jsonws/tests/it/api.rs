@@ -756,15 +756,14 @@ async fn a_method_missing_on_the_client_is_named_as_such() {
     let ws = base.replacen("http", "ws", 1) + "/geometry/1";
     let geometry = GeometryClient::new(WsClient::connect(&ws).await.unwrap());
     match geometry.ask("proceed?".into()).await {
-        // The client's -32601 reaches the server's caller as the server's -32008 (a reserved
-        // code from the other side is not passed on as the server's own), naming the client
-        // and carrying the client's error.
         Err(jsonws::CallError::Rpc(e)) => {
+            // The server passes the client's -32601 on as its own -32008, the client's error
+            // in `data`.
             assert_eq!(e.code, jsonws::protocol::code::PEER_FAILED, "{e}");
-            assert!(e.message.contains("on the client"), "{e}");
-            let theirs = e.data.as_ref().unwrap();
-            assert_eq!(theirs["code"], -32601, "{e}");
-            assert_eq!(theirs["data"]["side"], "client", "{e}");
+            assert!(e.message.contains("Method not found on the client"), "{e}");
+            let client_error = &e.data.as_ref().unwrap();
+            assert_eq!(client_error["code"], -32601, "{e}");
+            assert_eq!(client_error["data"]["side"], "client", "{e}");
         }
         other => panic!("{other:?}"),
     }

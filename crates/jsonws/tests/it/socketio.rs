@@ -168,3 +168,59 @@ async fn the_limits_of_a_websocket_hold_over_socketio() {
         .await;
     assert_eq!(sio.next().await["error"]["code"], -32601);
 }
+
+// issue 8 §3, §4: Socket.IO calls carry the extensions of the request that opened the
+// connection, and go through the registry's layers like every other transport.
+#[tokio::test]
+async fn socketio_calls_see_request_extensions_and_run_through_layers() {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone)]
+    struct Tenant(&'static str);
+
+    let service = Service::builder("sio", "1.2.0")
+        .method(
+            Method::new("tenant")
+                .returns("string")
+                .handler(|args: Args| async move {
+                    let tenant = args.call().context().extensions().get::<Tenant>().cloned();
+                    Ok::<_, ErrorObject>(tenant.map_or("none", |t| t.0))
+                }),
+        )
+        .build()
+        .unwrap();
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = seen.clone();
+    let registry = Registry::new().service(service).layer(
+        move |call: jsonws::Call, next: jsonws::handler::Next| {
+            log.lock().unwrap().push(format!(
+                "{:?} {}",
+                call.context().transport(),
+                call.method()
+            ));
+            next.run(call)
+        },
+    );
+    let app =
+        axum::Router::new()
+            .merge(registry.router_at("/api"))
+            .layer(axum::middleware::from_fn(
+                |mut request: axum::extract::Request, next: axum::middleware::Next| async move {
+                    request.extensions_mut().insert(Tenant("acme"));
+                    next.run(request).await
+                },
+            ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/api", listener.local_addr().unwrap());
+    tokio::spawn(jsonws::server::serve(
+        listener,
+        app,
+        registry.shutdown_signal(),
+    ));
+    let mut sio = Sio::open(&base, "/sio/1.2.0", "").await;
+    sio.send(r#"{"jsonrpc":"2.0","method":"tenant","id":1}"#)
+        .await;
+    let reply = sio.next().await;
+    assert_eq!(reply["result"], "acme", "{reply}");
+    assert_eq!(*seen.lock().unwrap(), ["SocketIo tenant"]);
+}
