@@ -32,7 +32,7 @@ pub(super) async fn handle(server: &Server, request: Request) -> Response {
         Ok(bytes) => bytes,
         Err(response) => return response,
     };
-    let context = request_context(parts, None);
+    let context = request_context(parts);
     let incoming = protocol::parse(bytes, &server.config.parse_limits());
     let reply = answer(
         &server.methods,
@@ -119,53 +119,61 @@ fn closing(mut response: Response) -> Response {
     response
 }
 
-/// What a handler may know of the HTTP request that reached it (for a WebSocket: of its
-/// upgrade, and the peer).
-pub(super) fn request_context(parts: Parts, peer: Option<Peer>) -> Context {
-    let remote = parts
+/// What a handler may know of the HTTP request that reached it.
+pub(super) fn request_context(parts: Parts) -> Context {
+    let remote = remote_addr(&parts);
+    let uri = original_uri(&parts).clone();
+    Context::new(
+        ConnectionId::next(),
+        Transport::Http,
+        remote,
+        uri,
+        parts.headers,
+        parts.extensions,
+        None,
+    )
+}
+
+/// The context of a connection that lives on after the request that opened it (a WebSocket's
+/// upgrade, Socket.IO's first request), with `peer` to call back. The header values and the URI
+/// are slices of hyper's read buffer, which would stay alive with them for the connection's
+/// whole life: copied out, an idle connection costs 12 KiB instead of 20 (BENCHMARKS.md).
+pub(super) fn connection_context(parts: &Parts, transport: Transport, peer: Peer) -> Context {
+    let headers = parts
+        .headers
+        .iter()
+        .filter_map(|(name, value)| {
+            let mut copy = HeaderValue::from_bytes(value.as_bytes()).ok()?;
+            copy.set_sensitive(value.is_sensitive());
+            Some((name.clone(), copy))
+        })
+        .collect();
+    let uri = original_uri(parts);
+    let uri = uri.to_string().parse().unwrap_or_else(|_| uri.clone());
+    Context::new(
+        peer.id(),
+        transport,
+        remote_addr(parts),
+        uri,
+        headers,
+        parts.extensions.clone(),
+        Some(peer),
+    )
+}
+
+fn remote_addr(parts: &Parts) -> Option<SocketAddr> {
+    parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    // Nesting strips the mount prefix from `uri`; handlers see the URI the client sent.
-    let uri = parts
+        .map(|c| c.0)
+}
+
+/// The URI the client sent: nesting strips the mount prefix from `uri`.
+fn original_uri(parts: &Parts) -> &axum::http::Uri {
+    parts
         .extensions
         .get::<OriginalUri>()
-        .map_or(parts.uri, |o| o.0.clone());
-    match peer {
-        Some(peer) => {
-            // A WebSocket keeps its context for its whole life. The header values and the URI
-            // are slices of hyper's read buffer, which would stay alive with them: copied out,
-            // an idle connection costs 12 KiB instead of 20 (BENCHMARKS.md).
-            let headers = parts
-                .headers
-                .iter()
-                .filter_map(|(name, value)| {
-                    let mut copy = HeaderValue::from_bytes(value.as_bytes()).ok()?;
-                    copy.set_sensitive(value.is_sensitive());
-                    Some((name.clone(), copy))
-                })
-                .collect();
-            let uri = uri.to_string().parse().unwrap_or(uri);
-            Context::new(
-                peer.id(),
-                Transport::WebSocket,
-                remote,
-                uri,
-                headers,
-                parts.extensions,
-                Some(peer),
-            )
-        }
-        None => Context::new(
-            ConnectionId::next(),
-            Transport::Http,
-            remote,
-            uri,
-            parts.headers,
-            parts.extensions,
-            None,
-        ),
-    }
+        .map_or(&parts.uri, |o| &o.0)
 }
 
 pub(super) fn json(status: StatusCode, body: Vec<u8>) -> Response {

@@ -67,7 +67,7 @@ pub(super) async fn call(
             error_frame(&Id::null(), &ErrorObject::internal()),
         );
     };
-    let context = super::http::request_context(parts, None);
+    let context = super::http::request_context(parts);
     let request = RpcRequest::new(Some(Id::null()), method, Some(raw));
     let request = Incoming::Single(Message::Request(request));
     let Some(reply) = answer(

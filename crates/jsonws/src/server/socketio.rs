@@ -24,9 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
 use futures_util::{Sink, Stream};
-use http::HeaderValue;
 use socketioxide::extract::{Event, SocketRef, TryData};
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::socket::DisconnectReason;
@@ -189,29 +187,7 @@ fn refuse(socket: &SocketRef, error: ErrorObject) {
 /// What handlers know of a Socket.IO connection: the request that opened it (the first
 /// polling request, or the WebSocket upgrade).
 fn context(socket: &SocketRef, peer: crate::Peer) -> Context {
-    let parts = socket.req_parts();
-    let remote = parts
-        .extensions
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0);
-    let headers = parts
-        .headers
-        .iter()
-        .filter_map(|(name, value)| {
-            let mut copy = HeaderValue::from_bytes(value.as_bytes()).ok()?;
-            copy.set_sensitive(value.is_sensitive());
-            Some((name.clone(), copy))
-        })
-        .collect();
-    Context::new(
-        peer.id(),
-        Transport::SocketIo,
-        remote,
-        parts.uri.clone(),
-        headers,
-        parts.extensions.clone(),
-        Some(peer),
-    )
+    super::http::connection_context(socket.req_parts(), Transport::SocketIo, peer)
 }
 
 /// A Socket.IO socket as frames in and out: `message` events become text frames, and text

@@ -100,7 +100,7 @@ pub(super) async fn upgrade(server: Server, mut request: Request) -> Response {
             Some(server.state.shutdown.clone()),
         );
         let (_peer, task) = open(socket, setup, |peer| {
-            super::http::request_context(parts, Some(peer))
+            super::http::connection_context(&parts, crate::handler::Transport::WebSocket, peer)
         });
         task.await;
     });

@@ -247,21 +247,8 @@ async fn a_slow_subscriber_is_dropped_and_the_others_keep_receiving() {
     let mut config = Config::default();
     config.outbound_queue = 16;
     let (service, url) = setup(config).await;
-    let served_addr = url
-        .trim_start_matches("ws://")
-        .split('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
     // `stuck` subscribes, then never reads again.
-    let mut stuck = crate::util::RawTcp::upgrade(served_addr, "/api/ev/1").await;
-    stuck
-        .send_frame(
-            0x1,
-            br#"{"jsonrpc":"2.0","method":"rpc.on","params":["chat.message"]}"#,
-        )
-        .await;
+    let _stuck = stuck_subscriber(&url).await;
     let fast = WsClient::connect(&url).await.unwrap();
     let mut messages = fast.subscribe::<String>("chat.message").await.unwrap();
     until("both subscribed", || {
@@ -430,6 +417,26 @@ async fn calls_wait_for_a_reconnect_or_fail_clearly() {
     );
 }
 
+/// A raw connection to the service at `url` that subscribes to `chat.message` and then never
+/// reads again.
+async fn stuck_subscriber(url: &str) -> crate::util::RawTcp {
+    let addr = url
+        .trim_start_matches("ws://")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut stuck = crate::util::RawTcp::upgrade(addr, "/api/ev/1").await;
+    stuck
+        .send_frame(
+            0x1,
+            br#"{"jsonrpc":"2.0","method":"rpc.on","params":["chat.message"]}"#,
+        )
+        .await;
+    stuck
+}
+
 /// Log lines written while the returned guard lives, on this thread (tests run on a
 /// current-thread runtime, so the server's tasks log here too).
 fn capture_logs() -> (
@@ -464,20 +471,7 @@ async fn a_slow_subscriber_is_logged_once_with_a_count() {
     config.outbound_queue = 4;
     config.write_timeout = Duration::from_secs(30);
     let (service, url) = setup(config).await;
-    let addr = url
-        .trim_start_matches("ws://")
-        .split('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let mut stuck = crate::util::RawTcp::upgrade(addr, "/api/ev/1").await;
-    stuck
-        .send_frame(
-            0x1,
-            br#"{"jsonrpc":"2.0","method":"rpc.on","params":["chat.message"],"id":1}"#,
-        )
-        .await;
+    let stuck = stuck_subscriber(&url).await;
     until("subscribed", || {
         service.subscriber_count("chat.message") == 1
     })
