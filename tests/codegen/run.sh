@@ -170,12 +170,15 @@ check "javascript: the global WebSocket, no npm ws (node ${with_global[*]})" \
 check "javascript: no WebSocket at all: calls over HTTP, a clear error for events (node ${without_global[*]})" \
   node "${without_global[@]}" "$bare/no-websocket.mjs" "$url"
 
-# TypeScript: tsc --strict on the client alone (ES2022 library only: no DOM, no Node types),
-# then with the program, which node runs.
+# TypeScript: the client alone under --strict and every stricter check tsc has, with the ES2022
+# library only (no DOM, no Node types); then with the program, which node runs.
+ts_strictest=(--strict --noEmit --target es2022 --module es2022 --lib es2022 --noUnusedLocals
+  --noUnusedParameters --exactOptionalPropertyTypes --noImplicitReturns --noFallthroughCasesInSwitch
+  --noUncheckedIndexedAccess --noImplicitOverride --noPropertyAccessFromIndexSignature)
 ts="$work/ts"
 check "typescript: generate" generated TypeScript DemoClient.ts "$ts"
-check "typescript: tsc --strict (client alone, lib es2022)" \
-  "$tsc" --strict --noEmit --target es2022 --module es2022 --lib es2022 "$ts/DemoClient.ts"
+check "typescript: tsc --strict and every stricter check (client alone, lib es2022)" \
+  "$tsc" "${ts_strictest[@]}" "$ts/DemoClient.ts"
 cp "$here/node/demo.ts" "$ts/"
 check "typescript: tsc --strict (client and program)" \
   "$tsc" --strict --target es2022 --module es2022 --moduleResolution bundler --lib es2022,dom \
@@ -214,8 +217,7 @@ for schema in "$fixtures/codegen/json-ws-metadata-calc.json" "$fixtures/import/i
   }
   check "$name: jsonws gen --schema (4 languages)" gen_all
   check "$name: javascript: node --check" node --check "$dir/$class.js"
-  check "$name: typescript: tsc --strict" \
-    "$tsc" --strict --noEmit --target es2022 --module es2022 --lib es2022 "$dir/$class.ts"
+  check "$name: typescript: tsc --strict and every stricter check" "$tsc" "${ts_strictest[@]}" "$dir/$class.ts"
   check "$name: python: import with -W error" \
     python3 -W error -c 'import sys; sys.path.insert(0, sys.argv[1]); __import__(sys.argv[2])' "$dir" "$class"
   check "$name: rust: the committed rust/src/${name}_client.rs (compiled above) is the generated client" \
@@ -233,8 +235,8 @@ ln -s "$here/node/node_modules" "$edge/js/node_modules"
 check "edge: javascript: live program" node "$edge/js/edge.mjs" "$edge_url"
 check "edge: typescript: generate" generated TypeScript EdgeClient.ts "$edge/ts" "$edge_url"
 cp "$here/node/edge.ts" "$edge/ts/"
-check "edge: typescript: tsc --strict (client alone, lib es2022)" \
-  "$tsc" --strict --noEmit --target es2022 --module es2022 --lib es2022 "$edge/ts/EdgeClient.ts"
+check "edge: typescript: tsc --strict and every stricter check (client alone, lib es2022)" \
+  "$tsc" "${ts_strictest[@]}" "$edge/ts/EdgeClient.ts"
 check "edge: typescript: tsc --strict (client and program)" \
   "$tsc" --strict --target es2022 --module es2022 --moduleResolution bundler --lib es2022,dom \
   --outDir "$edge/ts/out" "$edge/ts/edge.ts" "$edge/ts/EdgeClient.ts"

@@ -12,14 +12,16 @@ src=tests/codegen/rust/src
 work="$(mktemp -d)"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-start() { # NAME COMMAND...: starts a server and prints its URL
+# start NAME COMMAND...: starts a server (in this shell, so the trap stops it) and sets
+# started_url to the URL it prints first.
+start() {
   local name="$1"
   shift
   "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
   for _ in $(seq 200); do
     if grep -q 'http://' "$work/$name.out"; then
-      grep -o 'http://[^ ]*' "$work/$name.out" | head -n 1
+      started_url="$(grep -o 'http://[^ ]*' "$work/$name.out" | head -n 1)"
       return
     fi
     sleep 0.1
@@ -27,8 +29,10 @@ start() { # NAME COMMAND...: starts a server and prints its URL
   echo "update-golden: $name printed no URL" >&2
   exit 1
 }
-demo="$(start demo target/debug/jsonws serve --addr 127.0.0.1:0)"
-edge="$(start edge target/debug/edge-server)"
+start demo target/debug/jsonws serve --addr 127.0.0.1:0
+demo="$started_url"
+start edge target/debug/edge-server
+edge="$started_url"
 target/debug/jsonws gen --lang Rust --url "$demo" --out "$src"
 target/debug/jsonws gen --lang Rust --url "$edge" --out "$src"
 target/debug/jsonws gen --lang Rust --schema crates/jsonws/tests/fixtures/codegen/json-ws-metadata-calc.json --out "$src"

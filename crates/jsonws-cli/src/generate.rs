@@ -20,11 +20,7 @@ pub(crate) struct Args {
 
 pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     let Some(lang) = Lang::parse(&args.lang) else {
-        bail!(
-            "there is no generator for `{}`; --lang takes one of: {}",
-            args.lang,
-            Lang::names()
-        );
+        bail!("{} (--lang TypeScript)", Lang::unknown(&args.lang));
     };
     if let Some(name) = &args.name
         && !valid_local_name(name)

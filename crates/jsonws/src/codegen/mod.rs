@@ -140,6 +140,32 @@ impl Lang {
     pub fn names() -> String {
         Lang::ALL.map(Lang::name).join(", ")
     }
+
+    /// What to tell someone who asked for a language there is no generator for: json-ws's
+    /// other names (`Java`, `CSharp`, `Php`, `Go`) are not written yet; anything else is not a
+    /// language at all.
+    ///
+    /// ```
+    /// use jsonws::codegen::Lang;
+    /// assert!(Lang::unknown("Go").contains("not written yet"));
+    /// assert!(Lang::unknown("Cobol").ends_with("JavaScript, TypeScript, Python, Rust"));
+    /// ```
+    pub fn unknown(name: &str) -> String {
+        let planned = ["Java", "CSharp", "Php", "Go"]
+            .iter()
+            .any(|p| *p == name || p.to_ascii_lowercase() == name);
+        if planned {
+            format!(
+                "the {name} client generator is not written yet; the languages are: {}",
+                Lang::names()
+            )
+        } else {
+            format!(
+                "there is no client generator for `{name}`; the languages are: {}",
+                Lang::names()
+            )
+        }
+    }
 }
 
 impl fmt::Display for Lang {

@@ -32,6 +32,7 @@ const RUNTIME_NAMES: &[&str] = &[
     "logging",
     "base64",
     "urllib",
+    "concurrent",
 ];
 
 /// Members of the client classes that methods must not take.

@@ -256,6 +256,10 @@ impl Writer<'_> {
         }
         doc.push_str(&format!("Calls `{}`.", m.name.replace('`', "'")));
         out.push_str(&naming::line_comment(&doc, "    ", "///"));
+        if decl.len() > 7 {
+            // The service's signature, as declared.
+            out.push_str("    #[allow(clippy::too_many_arguments)]\n");
+        }
         let _ = writeln!(
             out,
             "    pub async fn {name}({}) -> Result<{result}, CallError> {{",

@@ -534,10 +534,7 @@ mod proxy {
         let Some(lang) = Lang::parse(&lang_name) else {
             return (
                 StatusCode::NOT_FOUND,
-                format!(
-                    "no client generator for `{lang_name}`; ?proxy= takes one of: {}\n",
-                    Lang::names()
-                ),
+                format!("{} (?proxy=TypeScript)\n", Lang::unknown(&lang_name)),
             )
                 .into_response();
         };

@@ -152,6 +152,11 @@ async fn proxy_refuses_unknown_languages_and_bad_local_names() {
             "{lang}: {body}"
         );
     }
+    for lang in ["Java", "csharp", "Php", "go"] {
+        let (status, _, body) = get(&format!("{svc}?proxy={lang}"), &[]).await;
+        assert_eq!(status, 404, "{lang}: {body}");
+        assert!(body.contains("not written yet"), "{lang}: {body}");
+    }
     let long = "A".repeat(65);
     for name in [
         "..%2Fx",

@@ -2,6 +2,9 @@
 //! `src/*_client.rs` is the generator's output byte for byte (tests/codegen/run.sh checks it),
 //! and `src/main.rs` runs the demo client against a live `jsonws serve`.
 //!
+//! They are not formatted by rustfmt (the generator writes them), but clippy checks them like
+//! the rest of the workspace.
+//!
 //! - `demo_client.rs`: the demo service (`?proxy=Rust` of `jsonws serve`).
 //! - `calc_client.rs`: json-ws 3.3.4's calc service, from its `?json` metadata
 //!   (crates/jsonws/tests/fixtures/codegen/json-ws-metadata-calc.json).
@@ -10,19 +13,15 @@
 //!   (crates/jsonws/tests/fixtures/import/inventory.json).
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic)]
 pub mod demo_client;
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic)]
 pub mod calc_client;
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic)]
 pub mod inventory_client;
 
 /// The `edge` service of tests/codegen/edge.json (reserved words, hostile descriptions), as
 /// `?proxy=Rust` of `edge-server` writes it.
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic)]
 pub mod edge_client;

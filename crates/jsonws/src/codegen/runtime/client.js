@@ -23,10 +23,10 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 function b64encode(bytes) {
     let out = '';
     for (let i = 0; i < bytes.length; i += 3) {
-        const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-        out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63];
-        out += i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=';
-        out += i + 2 < bytes.length ? B64[n & 63] : '=';
+        const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+        out += B64.charAt((n >> 18) & 63) + B64.charAt((n >> 12) & 63);
+        out += i + 1 < bytes.length ? B64.charAt((n >> 6) & 63) : '=';
+        out += i + 2 < bytes.length ? B64.charAt(n & 63) : '=';
     }
     return out;
 }
@@ -69,7 +69,7 @@ function convert(spec, value, out) {
     const copy = { ...value };
     for (const key of Object.keys(fields)) {
         if (key in copy)
-            copy[key] = convert(fields[key], copy[key], out);
+            copy[key] = convert(fields[key] ?? '', copy[key], out);
     }
     return copy;
 }
@@ -99,7 +99,7 @@ class Rpc {
         this.socketClass = options.WebSocket;
     }
     async call(method, params, result) {
-        while (params.length > 0 && params[params.length - 1][0] === undefined)
+        while (params.length > 0 && params[params.length - 1]?.[0] === undefined)
             params.pop();
         const wire = params.map(([v, spec]) => (v === undefined ? null : convert(spec, v, true)));
         const useHttp = this.overHttp && this.socket === null && this.opening === null;

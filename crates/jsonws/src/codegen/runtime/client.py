@@ -1,5 +1,6 @@
 import asyncio
 import base64
+import concurrent.futures
 import inspect
 import json
 import logging
@@ -388,7 +389,12 @@ class _SyncCore:
                 self.thread = threading.Thread(target=self.loop.run_forever, name="jsonws-client", daemon=True)
                 self.thread.start()
             loop = self.loop
-        return asyncio.run_coroutine_threadsafe(coro, loop).result(self.timeout * 2 + 5)
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+        try:
+            return future.result(self.timeout * 2 + 5)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TransportError(f"no answer within {self.timeout * 2 + 5} s") from None
 
     def call(self, method: str, params: List[Tuple[Any, str]], result: str) -> Any:
         if self.loop is None and self.core.uses_http():

@@ -3,11 +3,11 @@
 /** Options of a client. */
 export interface ClientOptions {
   /** How long a call waits for its reply, in milliseconds (default 30000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** A WebSocket constructor to use instead of the global one (or npm `ws`). */
   WebSocket?: unknown;
   /** Longest wait between reconnect attempts, in milliseconds (default 30000). */
-  maxBackoffMs?: number;
+  maxBackoffMs?: number | undefined;
 }
 
 /** An error reply from the server: its `code`, `message` and `data`. */
@@ -53,12 +53,12 @@ const g = globalThis as unknown as Globals;
 
 type Spec = string;
 interface Message {
-  jsonrpc?: string;
-  id?: number | string | null;
-  method?: string;
+  jsonrpc?: string | undefined;
+  id?: number | string | null | undefined;
+  method?: string | undefined;
   params?: unknown;
   result?: unknown;
-  error?: { code: number; message: string; data?: unknown };
+  error?: { code: number; message: string; data?: unknown } | undefined;
 }
 interface Pending {
   resolve(value: unknown): void;
@@ -71,10 +71,10 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 function b64encode(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63];
-    out += i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.length ? B64[n & 63] : '=';
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += B64.charAt((n >> 18) & 63) + B64.charAt((n >> 12) & 63);
+    out += i + 1 < bytes.length ? B64.charAt((n >> 6) & 63) : '=';
+    out += i + 2 < bytes.length ? B64.charAt(n & 63) : '=';
   }
   return out;
 }
@@ -114,7 +114,7 @@ function convert(spec: Spec, value: unknown, out: boolean): unknown {
   if (fields === undefined || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const key of Object.keys(fields)) {
-    if (key in copy) copy[key] = convert(fields[key], copy[key], out);
+    if (key in copy) copy[key] = convert(fields[key] ?? '', copy[key], out);
   }
   return copy;
 }
@@ -147,7 +147,7 @@ class Rpc {
   }
 
   async call(method: string, params: [unknown, Spec][], result: Spec): Promise<any> {
-    while (params.length > 0 && params[params.length - 1][0] === undefined) params.pop();
+    while (params.length > 0 && params[params.length - 1]?.[0] === undefined) params.pop();
     const wire = params.map(([v, spec]) => (v === undefined ? null : convert(spec, v, true)));
     const useHttp = this.overHttp && this.socket === null && this.opening === null;
     const answer = useHttp ? await this.post(method, wire) : await this.send(method, wire);
