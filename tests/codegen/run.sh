@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generated-client tests: starts `jsonws serve` on a free port and, for each language the
-# generator writes (JavaScript, TypeScript, Python, Rust), generates the demo client twice —
+# generator writes (JavaScript, TypeScript, Python, Rust, Go), generates the demo client twice —
 # from the live server's `?proxy=` and with `jsonws gen --url` — checks both are identical,
 # compiles it with the real toolchain (node, `tsc --strict`, `python3 -W error`, cargo) and runs
 # a program that drives every part of the demo through it.
@@ -34,6 +34,30 @@ for tool in node npm python3 cargo cmp; do
   command -v "$tool" >/dev/null 2>&1 ||
     die "'$tool' is not installed or not on PATH; the generated-client tests need node (18+), npm, python3 and cargo"
 done
+
+# The toolchains of Go, Java, C# and PHP, installed with apt-get (Debian/Ubuntu) when missing:
+# `apt-get update` once, then the packages. Without apt-get, or when it fails, the run stops.
+apt_updated=0
+apt_install() { # PACKAGE...
+  command -v apt-get >/dev/null 2>&1 ||
+    die "$* not installed and no apt-get to install them with; install them (the generated-client tests need go 1.19+, javac 17+, mcs + mono, php 8.1+)"
+  local sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "installing $* needs root (or sudo)"
+    sudo=(sudo -n)
+  fi
+  if [[ $apt_updated -eq 0 ]]; then
+    echo "codegen: apt-get update"
+    "${sudo[@]}" apt-get update -q >/dev/null || die "apt-get update failed"
+    apt_updated=1
+  fi
+  echo "codegen: installing $* (apt-get)"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@" >/dev/null ||
+    die "apt-get install $* failed"
+}
+command -v go >/dev/null 2>&1 || apt_install golang-go
+go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*$/\1/p')"
+[[ -n "$go_minor" && "$go_minor" -ge 19 ]] || die "go 1.19 or newer is needed, this is $(go env GOVERSION)"
 
 # Dependencies, installed from the lock files only when missing.
 if [[ ! -f "$here/node/node_modules/typescript/package.json" || ! -f "$here/node/node_modules/ws/package.json" ]]; then
@@ -248,6 +272,27 @@ check "edge: rust: the committed rust/src/edge_client.rs is the generated client
   cmp "$edge/rs/edge_client.rs" "$here/rust/src/edge_client.rs"
 check "edge: rust: live program" "$root/target/debug/edge" "$edge_url"
 
+# Go: the demo, edge, calc and inventory clients as packages of one module (tests/codegen/go),
+# vetted and built in one pass with the programs, which then run against the live servers.
+gomod="$work/go"
+mkdir -p "$gomod"
+cp -r "$here/go/go.mod" "$here/go/cmd" "$gomod/"
+export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOWORK=off
+check "go: generate" generated Go democlient.go "$work/go-demo"
+check "edge: go: generate" generated Go edgeclient.go "$work/go-edge" "$edge_url"
+mkdir -p "$gomod/democlient" "$gomod/edgeclient"
+cp "$work/go-demo/democlient.go" "$gomod/democlient/" || true
+cp "$work/go-edge/edgeclient.go" "$gomod/edgeclient/" || true
+go_schemas() {
+  timeout 60 "$bin" gen --lang Go --schema "$fixtures/codegen/json-ws-metadata-calc.json" --out "$gomod/calcclient" &&
+    timeout 60 "$bin" gen --lang Go --schema "$fixtures/import/inventory.json" --out "$gomod/inventoryclient"
+}
+check "calc, inventory: go: jsonws gen --schema" go_schemas
+check "go: go vet (demo, edge, calc and inventory clients and the programs)" bash -c 'cd "$1" && go vet ./...' _ "$gomod"
+check "go: go build" bash -c 'cd "$1" && go build -o bin/ ./... ' _ "$gomod"
+check "go: live program" "$gomod/bin/demo" "$url"
+check "edge: go: live program" "$gomod/bin/edge" "$edge_url"
+
 # Reconnects: each client receives a tick, the demo server is stopped and started again on the
 # same port, and the client must receive the new server's ticks without subscribing again.
 port="$(sed -n 's|^http://127\.0\.0\.1:\([0-9]*\)/.*$|\1|p' <<<"$url")"
@@ -287,6 +332,7 @@ cp "$here/node/reconnect.mjs" "$js/"
 reconnect "javascript: re-subscribes after a reconnect" node "$js/reconnect.mjs" "$url"
 reconnect "python: re-subscribes after a reconnect" "$venv/bin/python" -W error "$here/python/reconnect.py" "$py" "$url"
 reconnect "rust: re-subscribes after a reconnect" "$root/target/debug/reconnect" "$url"
+reconnect "go: re-subscribes after a reconnect" "$gomod/bin/reconnect" "$url"
 
 for pid in "${pids[@]}"; do
   if ! kill -0 "$pid" 2>/dev/null; then

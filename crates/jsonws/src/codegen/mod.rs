@@ -50,6 +50,7 @@
 //! assert!(py.contains("class AsyncCalcClient"));
 //! ```
 
+mod go;
 mod javascript;
 mod model;
 mod naming;
@@ -74,11 +75,19 @@ pub enum Lang {
     Python,
     /// One Rust module over [`jsonws::client`](crate::client).
     Rust,
+    /// One file for Go 1.19+, a package of its own, standard library only.
+    Go,
 }
 
 impl Lang {
     /// Every language, in the order the docs list them.
-    pub const ALL: [Lang; 4] = [Lang::JavaScript, Lang::TypeScript, Lang::Python, Lang::Rust];
+    pub const ALL: [Lang; 5] = [
+        Lang::JavaScript,
+        Lang::TypeScript,
+        Lang::Python,
+        Lang::Rust,
+        Lang::Go,
+    ];
 
     /// The language called `name` (`TypeScript` or `typescript`).
     ///
@@ -100,6 +109,7 @@ impl Lang {
             Lang::TypeScript => "TypeScript",
             Lang::Python => "Python",
             Lang::Rust => "Rust",
+            Lang::Go => "Go",
         }
     }
 
@@ -110,6 +120,7 @@ impl Lang {
             Lang::TypeScript => format!("{local_name}.ts"),
             Lang::Python => format!("{local_name}.py"),
             Lang::Rust => format!("{}.rs", naming::snake(local_name)),
+            Lang::Go => format!("{}.go", go::package_name(local_name)),
         }
     }
 
@@ -120,6 +131,7 @@ impl Lang {
             Lang::TypeScript => "application/typescript; charset=utf-8",
             Lang::Python => "text/x-python; charset=utf-8",
             Lang::Rust => "text/x-rust; charset=utf-8",
+            Lang::Go => "text/x-go; charset=utf-8",
         }
     }
 
@@ -179,6 +191,7 @@ pub fn generate(model: &Model, lang: Lang, local_name: &str) -> Result<String, G
         Lang::TypeScript => typescript::generate(model, local_name),
         Lang::Python => python::generate(model, local_name),
         Lang::Rust => rust::generate(model, local_name),
+        Lang::Go => go::generate(model, local_name),
     })
 }
 

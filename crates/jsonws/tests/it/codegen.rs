@@ -84,6 +84,12 @@ async fn proxy_serves_every_language_with_its_headers() {
             "calc_client.rs",
             "pub struct CalcClient",
         ),
+        (
+            "Go",
+            "text/x-go; charset=utf-8",
+            "calcclient.go",
+            "package calcclient",
+        ),
     ] {
         for spelling in [lang.to_owned(), lang.to_ascii_lowercase()] {
             let (status, headers, body) = get(&format!("{svc}?proxy={spelling}"), &[]).await;
