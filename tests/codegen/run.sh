@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generated-client tests: starts `jsonws serve` on a free port and, for each language the
-# generator writes (JavaScript, TypeScript, Python, Rust, Go), generates the demo client twice —
+# generator writes (JavaScript, TypeScript, Python, Rust, Go, Java), generates the demo client twice —
 # from the live server's `?proxy=` and with `jsonws gen --url` — checks both are identical,
 # compiles it with the real toolchain (node, `tsc --strict`, `python3 -W error`, cargo) and runs
 # a program that drives every part of the demo through it.
@@ -56,6 +56,9 @@ apt_install() { # PACKAGE...
     die "apt-get install $* failed"
 }
 command -v go >/dev/null 2>&1 || apt_install golang-go
+command -v javac >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
+java_major="$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*$/\1/p')"
+[[ -n "$java_major" && "$java_major" -ge 17 ]] || die "javac 17 or newer is needed, this is $(javac -version 2>&1)"
 go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*$/\1/p')"
 [[ -n "$go_minor" && "$go_minor" -ge 19 ]] || die "go 1.19 or newer is needed, this is $(go env GOVERSION)"
 
@@ -293,6 +296,23 @@ check "go: go build" bash -c 'cd "$1" && go build -o bin/ ./... ' _ "$gomod"
 check "go: live program" "$gomod/bin/demo" "$url"
 check "edge: go: live program" "$gomod/bin/edge" "$edge_url"
 
+# Java: the demo, edge, calc and inventory clients and the programs compiled in one javac pass
+# with -Xlint:all -Werror; then the programs run against the live servers.
+jv="$work/java"
+mkdir -p "$jv/src"
+check "java: generate" generated Java DemoClient.java "$work/java-demo"
+check "edge: java: generate" generated Java EdgeClient.java "$work/java-edge" "$edge_url"
+java_schemas() {
+  timeout 60 "$bin" gen --lang Java --schema "$fixtures/codegen/json-ws-metadata-calc.json" --out "$jv/src" &&
+    timeout 60 "$bin" gen --lang Java --schema "$fixtures/import/inventory.json" --out "$jv/src"
+}
+check "calc, inventory: java: jsonws gen --schema" java_schemas
+cp "$work/java-demo/DemoClient.java" "$work/java-edge/EdgeClient.java" "$here/java/"*.java "$jv/src/" || true
+check "java: javac -Xlint:all -Werror (demo, edge, calc and inventory clients and the programs)" \
+  javac -Xlint:all -Werror -d "$jv/classes" "$jv/src/"*.java
+check "java: live program" java -cp "$jv/classes" Demo "$url"
+check "edge: java: live program" java -cp "$jv/classes" Edge "$edge_url"
+
 # Reconnects: each client receives a tick, the demo server is stopped and started again on the
 # same port, and the client must receive the new server's ticks without subscribing again.
 port="$(sed -n 's|^http://127\.0\.0\.1:\([0-9]*\)/.*$|\1|p' <<<"$url")"
@@ -333,6 +353,7 @@ reconnect "javascript: re-subscribes after a reconnect" node "$js/reconnect.mjs"
 reconnect "python: re-subscribes after a reconnect" "$venv/bin/python" -W error "$here/python/reconnect.py" "$py" "$url"
 reconnect "rust: re-subscribes after a reconnect" "$root/target/debug/reconnect" "$url"
 reconnect "go: re-subscribes after a reconnect" "$gomod/bin/reconnect" "$url"
+reconnect "java: re-subscribes after a reconnect" java -cp "$jv/classes" Reconnect "$url"
 
 for pid in "${pids[@]}"; do
   if ! kill -0 "$pid" 2>/dev/null; then

@@ -51,6 +51,7 @@
 //! ```
 
 mod go;
+mod java;
 mod javascript;
 mod model;
 mod naming;
@@ -77,16 +78,19 @@ pub enum Lang {
     Rust,
     /// One file for Go 1.19+, a package of its own, standard library only.
     Go,
+    /// One class for Java 17+, JDK only.
+    Java,
 }
 
 impl Lang {
     /// Every language, in the order the docs list them.
-    pub const ALL: [Lang; 5] = [
+    pub const ALL: [Lang; 6] = [
         Lang::JavaScript,
         Lang::TypeScript,
         Lang::Python,
         Lang::Rust,
         Lang::Go,
+        Lang::Java,
     ];
 
     /// The language called `name` (`TypeScript` or `typescript`).
@@ -110,6 +114,7 @@ impl Lang {
             Lang::Python => "Python",
             Lang::Rust => "Rust",
             Lang::Go => "Go",
+            Lang::Java => "Java",
         }
     }
 
@@ -121,6 +126,7 @@ impl Lang {
             Lang::Python => format!("{local_name}.py"),
             Lang::Rust => format!("{}.rs", naming::snake(local_name)),
             Lang::Go => format!("{}.go", go::package_name(local_name)),
+            Lang::Java => format!("{local_name}.java"),
         }
     }
 
@@ -132,6 +138,7 @@ impl Lang {
             Lang::Python => "text/x-python; charset=utf-8",
             Lang::Rust => "text/x-rust; charset=utf-8",
             Lang::Go => "text/x-go; charset=utf-8",
+            Lang::Java => "text/x-java-source; charset=utf-8",
         }
     }
 
@@ -192,6 +199,7 @@ pub fn generate(model: &Model, lang: Lang, local_name: &str) -> Result<String, G
         Lang::Python => python::generate(model, local_name),
         Lang::Rust => rust::generate(model, local_name),
         Lang::Go => go::generate(model, local_name),
+        Lang::Java => java::generate(model, local_name),
     })
 }
 

@@ -90,6 +90,12 @@ async fn proxy_serves_every_language_with_its_headers() {
             "calcclient.go",
             "package calcclient",
         ),
+        (
+            "Java",
+            "text/x-java-source; charset=utf-8",
+            "CalcClient.java",
+            "public final class CalcClient",
+        ),
     ] {
         for spelling in [lang.to_owned(), lang.to_ascii_lowercase()] {
             let (status, headers, body) = get(&format!("{svc}?proxy={spelling}"), &[]).await;
