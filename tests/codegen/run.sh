@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generated-client tests: starts `jsonws serve` on a free port and, for each language the
-# generator writes (JavaScript, TypeScript, Python, Rust, Go, Java), generates the demo client twice —
+# generator writes (JavaScript, TypeScript, Python, Rust, Go, Java, PHP), generates the demo client twice —
 # from the live server's `?proxy=` and with `jsonws gen --url` — checks both are identical,
 # compiles it with the real toolchain (node, `tsc --strict`, `python3 -W error`, cargo) and runs
 # a program that drives every part of the demo through it.
@@ -59,6 +59,8 @@ command -v go >/dev/null 2>&1 || apt_install golang-go
 command -v javac >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
 java_major="$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*$/\1/p')"
 [[ -n "$java_major" && "$java_major" -ge 17 ]] || die "javac 17 or newer is needed, this is $(javac -version 2>&1)"
+command -v php >/dev/null 2>&1 || apt_install php-cli
+php -r 'exit(PHP_VERSION_ID >= 80100 ? 0 : 1);' || die "php 8.1 or newer is needed, this is $(php -r 'echo PHP_VERSION;')"
 go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*$/\1/p')"
 [[ -n "$go_minor" && "$go_minor" -ge 19 ]] || die "go 1.19 or newer is needed, this is $(go env GOVERSION)"
 
@@ -313,6 +315,25 @@ check "java: javac -Xlint:all -Werror (demo, edge, calc and inventory clients an
 check "java: live program" java -cp "$jv/classes" Demo "$url"
 check "edge: java: live program" java -cp "$jv/classes" Edge "$edge_url"
 
+# PHP: the demo, edge, calc and inventory clients linted (php -l) and loaded under E_ALL, then
+# the programs run against the live servers (any unsilenced notice or warning fails them).
+ph="$work/php"
+check "php: generate" generated Php DemoClient.php "$ph"
+check "edge: php: generate" generated Php EdgeClient.php "$ph" "$edge_url"
+php_schemas() {
+  timeout 60 "$bin" gen --lang Php --schema "$fixtures/codegen/json-ws-metadata-calc.json" --out "$ph" &&
+    timeout 60 "$bin" gen --lang Php --schema "$fixtures/import/inventory.json" --out "$ph"
+}
+check "calc, inventory: php: jsonws gen --schema" php_schemas
+php_lint() {
+  local f
+  for f in "$ph"/*.php; do php -l "$f" || return 1; done
+}
+check "php: php -l (demo, edge, calc and inventory clients)" php_lint
+check "php: load every client under E_ALL" php "$here/php/load.php" "$ph"/*.php
+check "php: live program" php "$here/php/demo.php" "$ph" "$url"
+check "edge: php: live program" php "$here/php/edge.php" "$ph" "$edge_url"
+
 # Reconnects: each client receives a tick, the demo server is stopped and started again on the
 # same port, and the client must receive the new server's ticks without subscribing again.
 port="$(sed -n 's|^http://127\.0\.0\.1:\([0-9]*\)/.*$|\1|p' <<<"$url")"
@@ -354,6 +375,7 @@ reconnect "python: re-subscribes after a reconnect" "$venv/bin/python" -W error 
 reconnect "rust: re-subscribes after a reconnect" "$root/target/debug/reconnect" "$url"
 reconnect "go: re-subscribes after a reconnect" "$gomod/bin/reconnect" "$url"
 reconnect "java: re-subscribes after a reconnect" java -cp "$jv/classes" Reconnect "$url"
+reconnect "php: re-subscribes after a reconnect" php "$here/php/reconnect.php" "$ph" "$url"
 
 for pid in "${pids[@]}"; do
   if ! kill -0 "$pid" 2>/dev/null; then

@@ -55,6 +55,7 @@ mod java;
 mod javascript;
 mod model;
 mod naming;
+mod php;
 mod python;
 mod rust;
 mod typescript;
@@ -80,17 +81,20 @@ pub enum Lang {
     Go,
     /// One class for Java 17+, JDK only.
     Java,
+    /// One file for PHP 8.1+, no extensions beyond json.
+    Php,
 }
 
 impl Lang {
     /// Every language, in the order the docs list them.
-    pub const ALL: [Lang; 6] = [
+    pub const ALL: [Lang; 7] = [
         Lang::JavaScript,
         Lang::TypeScript,
         Lang::Python,
         Lang::Rust,
         Lang::Go,
         Lang::Java,
+        Lang::Php,
     ];
 
     /// The language called `name` (`TypeScript` or `typescript`).
@@ -115,6 +119,7 @@ impl Lang {
             Lang::Rust => "Rust",
             Lang::Go => "Go",
             Lang::Java => "Java",
+            Lang::Php => "Php",
         }
     }
 
@@ -127,6 +132,7 @@ impl Lang {
             Lang::Rust => format!("{}.rs", naming::snake(local_name)),
             Lang::Go => format!("{}.go", go::package_name(local_name)),
             Lang::Java => format!("{local_name}.java"),
+            Lang::Php => format!("{local_name}.php"),
         }
     }
 
@@ -139,6 +145,7 @@ impl Lang {
             Lang::Rust => "text/x-rust; charset=utf-8",
             Lang::Go => "text/x-go; charset=utf-8",
             Lang::Java => "text/x-java-source; charset=utf-8",
+            Lang::Php => "application/x-php; charset=utf-8",
         }
     }
 
@@ -200,6 +207,7 @@ pub fn generate(model: &Model, lang: Lang, local_name: &str) -> Result<String, G
         Lang::Rust => rust::generate(model, local_name),
         Lang::Go => go::generate(model, local_name),
         Lang::Java => java::generate(model, local_name),
+        Lang::Php => php::generate(model, local_name),
     })
 }
 

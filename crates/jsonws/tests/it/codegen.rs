@@ -96,6 +96,12 @@ async fn proxy_serves_every_language_with_its_headers() {
             "CalcClient.java",
             "public final class CalcClient",
         ),
+        (
+            "Php",
+            "application/x-php; charset=utf-8",
+            "CalcClient.php",
+            "final class CalcClient",
+        ),
     ] {
         for spelling in [lang.to_owned(), lang.to_ascii_lowercase()] {
             let (status, headers, body) = get(&format!("{svc}?proxy={spelling}"), &[]).await;
