@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Generated-client tests: starts `jsonws serve` on a free port and, for each language the
-# generator writes (JavaScript, TypeScript, Python, Rust, Go, Java, PHP), generates the demo client twice —
+# generator writes (JavaScript, TypeScript, Python, Rust, Go, Java, PHP, C#), generates the demo client twice —
 # from the live server's `?proxy=` and with `jsonws gen --url` — checks both are identical,
-# compiles it with the real toolchain (node, `tsc --strict`, `python3 -W error`, cargo) and runs
+# compiles it with the real toolchain (node, `tsc --strict`, `python3 -W error`, cargo, go vet +
+# go build, javac -Xlint:all -Werror, php -l, mcs -warnaserror) and runs
 # a program that drives every part of the demo through it.
 #
 # Also checks that runtime/client.js is still tsc's output for runtime/client.ts, and that the
@@ -61,6 +62,8 @@ java_major="$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*$/\1/p')"
 [[ -n "$java_major" && "$java_major" -ge 17 ]] || die "javac 17 or newer is needed, this is $(javac -version 2>&1)"
 command -v php >/dev/null 2>&1 || apt_install php-cli
 php -r 'exit(PHP_VERSION_ID >= 80100 ? 0 : 1);' || die "php 8.1 or newer is needed, this is $(php -r 'echo PHP_VERSION;')"
+command -v mcs >/dev/null 2>&1 && command -v mono >/dev/null 2>&1 ||
+  apt_install mono-mcs mono-runtime libmono-system4.0-cil libmono-system-core4.0-cil
 go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*$/\1/p')"
 [[ -n "$go_minor" && "$go_minor" -ge 19 ]] || die "go 1.19 or newer is needed, this is $(go env GOVERSION)"
 
@@ -334,6 +337,23 @@ check "php: load every client under E_ALL" php "$here/php/load.php" "$ph"/*.php
 check "php: live program" php "$here/php/demo.php" "$ph" "$url"
 check "edge: php: live program" php "$here/php/edge.php" "$ph" "$edge_url"
 
+# C#: the demo, edge, calc and inventory clients and the programs compiled by mono's mcs in one
+# pass (C# 7.2, -warnaserror) into one executable, whose programs run against the live servers.
+cs="$work/csharp"
+mkdir -p "$cs/src"
+check "csharp: generate" generated CSharp DemoClient.cs "$work/cs-demo"
+check "edge: csharp: generate" generated CSharp EdgeClient.cs "$work/cs-edge" "$edge_url"
+csharp_schemas() {
+  timeout 60 "$bin" gen --lang CSharp --schema "$fixtures/codegen/json-ws-metadata-calc.json" --out "$cs/src" &&
+    timeout 60 "$bin" gen --lang CSharp --schema "$fixtures/import/inventory.json" --out "$cs/src"
+}
+check "calc, inventory: csharp: jsonws gen --schema" csharp_schemas
+cp "$work/cs-demo/DemoClient.cs" "$work/cs-edge/EdgeClient.cs" "$here/csharp/"*.cs "$cs/src/" || true
+check "csharp: mcs -langversion:7.2 -warnaserror (demo, edge, calc and inventory clients and the programs)" \
+  mcs -langversion:7.2 -warnaserror -r:System.Core.dll -main:Program -out:"$cs/programs.exe" "$cs/src/"*.cs
+check "csharp: live program" mono "$cs/programs.exe" demo "$url"
+check "edge: csharp: live program" mono "$cs/programs.exe" edge "$edge_url"
+
 # Reconnects: each client receives a tick, the demo server is stopped and started again on the
 # same port, and the client must receive the new server's ticks without subscribing again.
 port="$(sed -n 's|^http://127\.0\.0\.1:\([0-9]*\)/.*$|\1|p' <<<"$url")"
@@ -376,6 +396,7 @@ reconnect "rust: re-subscribes after a reconnect" "$root/target/debug/reconnect"
 reconnect "go: re-subscribes after a reconnect" "$gomod/bin/reconnect" "$url"
 reconnect "java: re-subscribes after a reconnect" java -cp "$jv/classes" Reconnect "$url"
 reconnect "php: re-subscribes after a reconnect" php "$here/php/reconnect.php" "$ph" "$url"
+reconnect "csharp: re-subscribes after a reconnect" mono "$cs/programs.exe" reconnect "$url"
 
 for pid in "${pids[@]}"; do
   if ! kill -0 "$pid" 2>/dev/null; then

@@ -1,5 +1,5 @@
 //! Client generators: a service's description in, one self-contained source file out, for
-//! JavaScript, TypeScript, Python and Rust.
+//! JavaScript, TypeScript, Python, Rust, Go, Java, PHP and C#.
 //!
 //! A user of a service downloads a typed client for their language and calls the service as
 //! if it were local: `await client.math.pow(2)`. Every client is rendered from a [`Model`],
@@ -50,6 +50,7 @@
 //! assert!(py.contains("class AsyncCalcClient"));
 //! ```
 
+mod csharp;
 mod go;
 mod java;
 mod javascript;
@@ -83,11 +84,13 @@ pub enum Lang {
     Java,
     /// One file for PHP 8.1+, no extensions beyond json.
     Php,
+    /// One class for mono's `mcs` (C# 7.2), framework only.
+    CSharp,
 }
 
 impl Lang {
     /// Every language, in the order the docs list them.
-    pub const ALL: [Lang; 7] = [
+    pub const ALL: [Lang; 8] = [
         Lang::JavaScript,
         Lang::TypeScript,
         Lang::Python,
@@ -95,6 +98,7 @@ impl Lang {
         Lang::Go,
         Lang::Java,
         Lang::Php,
+        Lang::CSharp,
     ];
 
     /// The language called `name` (`TypeScript` or `typescript`).
@@ -120,6 +124,7 @@ impl Lang {
             Lang::Go => "Go",
             Lang::Java => "Java",
             Lang::Php => "Php",
+            Lang::CSharp => "CSharp",
         }
     }
 
@@ -133,6 +138,7 @@ impl Lang {
             Lang::Go => format!("{}.go", go::package_name(local_name)),
             Lang::Java => format!("{local_name}.java"),
             Lang::Php => format!("{local_name}.php"),
+            Lang::CSharp => format!("{local_name}.cs"),
         }
     }
 
@@ -146,6 +152,7 @@ impl Lang {
             Lang::Go => "text/x-go; charset=utf-8",
             Lang::Java => "text/x-java-source; charset=utf-8",
             Lang::Php => "application/x-php; charset=utf-8",
+            Lang::CSharp => "text/x-csharp; charset=utf-8",
         }
     }
 
@@ -208,6 +215,7 @@ pub fn generate(model: &Model, lang: Lang, local_name: &str) -> Result<String, G
         Lang::Go => go::generate(model, local_name),
         Lang::Java => java::generate(model, local_name),
         Lang::Php => php::generate(model, local_name),
+        Lang::CSharp => csharp::generate(model, local_name),
     })
 }
 

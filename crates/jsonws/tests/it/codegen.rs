@@ -102,6 +102,12 @@ async fn proxy_serves_every_language_with_its_headers() {
             "CalcClient.php",
             "final class CalcClient",
         ),
+        (
+            "CSharp",
+            "text/x-csharp; charset=utf-8",
+            "CalcClient.cs",
+            "public sealed class CalcClient : IDisposable",
+        ),
     ] {
         for spelling in [lang.to_owned(), lang.to_ascii_lowercase()] {
             let (status, headers, body) = get(&format!("{svc}?proxy={spelling}"), &[]).await;
