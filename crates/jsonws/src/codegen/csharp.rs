@@ -805,3 +805,20 @@ impl Writer<'_> {
         out.push_str("\n    /// <summary>Answers calls of name from the server with fn, which gets the params (named params as one Dictionary); throw a JsonRpcException to answer with an error. The WebSocket opens now.</summary>\n    public void Expose(string name, Func<List<object>, object> fn)\n    {\n        core__.Expose(name, fn);\n    }\n\n    /// <summary>Closes the WebSocket for good.</summary>\n    public void Close()\n    {\n        core__.Close();\n    }\n\n    /// <summary>Closes the WebSocket for good.</summary>\n    public void Dispose()\n    {\n        Close();\n    }\n");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_strings() {
+        assert_eq!(param_name("base"), "@base");
+        assert_eq!(param_name("from"), "from");
+        assert_eq!(pascal("echoDate"), "EchoDate");
+        assert_eq!(
+            cs_string("a\"b\\\n\u{2028}✓"),
+            "\"a\\\"b\\\\\\n\\u2028\\u2713\""
+        );
+        assert_eq!(xml("<a & b>"), "&lt;a &amp; b&gt;");
+    }
+}

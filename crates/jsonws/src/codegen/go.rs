@@ -492,3 +492,20 @@ impl Writer<'_> {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_strings() {
+        assert_eq!(package_name("DemoClient"), "democlient");
+        assert_eq!(package_name("Type"), "type_");
+        assert_eq!(param_name("type"), "type_");
+        assert_eq!(param_name("ctx"), "ctx_");
+        assert_eq!(exported("chat.message"), "ChatMessage");
+        assert_eq!(exported("9lives"), "X9lives");
+        assert_eq!(go_string("a\"b\\\n\u{202e}✓"), "\"a\\\"b\\\\\\n\\u202e✓\"");
+        assert_eq!(tag_name("a`b\"c,d"), "abcd");
+    }
+}

@@ -718,3 +718,23 @@ impl Writer<'_> {
         out.push_str("\n    /**\n     * Answers calls of {@code name} from the server with {@code fn}, which gets the params (named\n     * params as one Map); throw a JsonRpcException to answer with an error. The WebSocket opens now.\n     */\n    public void expose(String name, Function<List<Object>, Object> fn) {\n        core$.expose(name, fn);\n    }\n\n    /** Closes the WebSocket for good. */\n    @Override\n    public void close() {\n        core$.close();\n    }\n");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_breaks_out_and_the_file_is_ascii() {
+        // javac reads `\u000a` as a line break even in a comment, and `\u002a/` as `*/`.
+        assert_eq!(comment_text("a */ b"), "a *&#47; b");
+        assert_eq!(comment_text("\\u000a \\u002a/"), "\\\\u000a \\\\u002a/");
+        assert_eq!(comment_text("<b>é</b>"), "&lt;b&gt;\\u00e9&lt;/b&gt;");
+        assert_eq!(
+            java_string("a\"b\\c\n\u{1}✓🎉"),
+            "\"a\\\"b\\\\c\\n\\001\\u2713\\ud83c\\udf89\""
+        );
+        assert_eq!(member_name("class"), "class_");
+        assert_eq!(member_name("record"), "record");
+        assert_eq!(member_name("hashCode"), "hashCode_");
+    }
+}

@@ -581,3 +581,21 @@ impl Writer<'_> {
         out.push_str("\n    /** Answers calls of $name from the server with $fn(...$params) (over the WebSocket, which opens now); throw JsonRpcException to answer with an error. */\n    public function expose(string $name, callable $fn): void\n    {\n        $this->core->expose($name, $fn);\n    }\n\n    /** Reads the WebSocket and runs the handlers until stop() is called or $seconds (null: no limit) are up; reconnects when the connection drops. */\n    public function listen(?float $seconds = null): void\n    {\n        $this->core->listen($seconds);\n    }\n\n    /** Makes listen() return (from a handler). */\n    public function stop(): void\n    {\n        $this->core->stop();\n    }\n\n    /** Closes the WebSocket for good. */\n    public function close(): void\n    {\n        $this->core->close();\n    }\n}\n");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_literals() {
+        assert_eq!(var_name("this"), "this_");
+        assert_eq!(var_name("class"), "class");
+        assert_eq!(method_name("__construct"), "x__construct");
+        assert_eq!(php_string("it's \\ ?>"), "'it\\'s \\\\ ?>'");
+        assert_eq!(
+            php_literal(&serde_json::json!({"a": [1, "x"], "b": null})),
+            "['a' => [1, 'x'], 'b' => null]"
+        );
+        assert!(reserved("LIST", PHP_RESERVED));
+    }
+}
