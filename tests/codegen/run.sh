@@ -10,12 +10,13 @@
 # committed Rust client (rust/src/demo_client.rs) is what the server generates now.
 #
 # The npm packages (typescript, ws) and the Python one (websockets) are locked in node/ and
-# python/ and installed here on first use only.
+# python/ and installed here on first use only; go, a JDK (17+), php-cli and mono are installed
+# with apt-get when missing. Go, Java and C# each compile every client and program in one pass.
 #
 # The same is done for the `edge` service of edge.json (reserved words as params, fields and enum
 # members; descriptions that try to break out of comments and strings; non-ASCII text), served
-# by tests/codegen/rust's edge-server. Then each client of JavaScript, Python and Rust must renew
-# its subscription by itself when the server is restarted under it. Clients of json-ws's calc metadata and of the inventory
+# by tests/codegen/rust's edge-server. Then each client of JavaScript, Python, Rust, Go, Java, PHP
+# and C# must renew its subscription by itself when the server is restarted under it. Clients of json-ws's calc metadata and of the inventory
 # description file are generated with `jsonws gen --schema` and compiled in every language.
 #
 # Usage: tests/codegen/run.sh [path/to/jsonws]   (default: target/debug/jsonws in the repo root)
