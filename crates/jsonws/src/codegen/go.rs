@@ -132,6 +132,57 @@ fn tag_name(name: &str) -> String {
         .collect()
 }
 
+/// Aligns the cells (separated by `\x01`) of consecutive lines as gofmt does: each cell but
+/// the last padded to the widest of its column, plus one space. A line without cells (a
+/// comment, a blank line) ends the run.
+fn align(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let lines: Vec<&str> = code.split_inclusive('\n').collect();
+    let mut i = 0;
+    while i < lines.len() {
+        if !lines[i].contains('\x01') {
+            out.push_str(lines[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && lines[i].contains('\x01') {
+            i += 1;
+        }
+        let rows: Vec<(String, Vec<&str>)> = lines[start..i]
+            .iter()
+            .map(|l| {
+                let body = l.trim_end_matches('\n');
+                let text = body.trim_start_matches('\t');
+                let indent = "\t".repeat(body.len() - text.len());
+                (indent, text.split('\x01').collect())
+            })
+            .collect();
+        let columns = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+        let widths: Vec<usize> = (0..columns)
+            .map(|k| {
+                rows.iter()
+                    .filter(|(_, c)| c.len() > k + 1)
+                    .map(|(_, c)| c[k].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for (indent, cells) in rows {
+            out.push_str(&indent);
+            for (k, cell) in cells.iter().enumerate() {
+                out.push_str(cell);
+                if k + 1 < cells.len() {
+                    let pad = widths[k] - cell.chars().count() + 1;
+                    out.push_str(&" ".repeat(pad));
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 pub(super) fn generate(model: &Model, local_name: &str) -> String {
     Writer { model, local_name }.render()
 }
@@ -162,8 +213,10 @@ impl Writer<'_> {
             ver = naming::comment_lines(&self.model.version).join(" "),
         );
         out.push_str(RUNTIME);
-        self.types(&mut out);
-        self.client(&mut out);
+        let mut code = String::new();
+        self.types(&mut code);
+        self.client(&mut code);
+        out.push_str(&align(&code));
         out
     }
 
@@ -215,7 +268,7 @@ impl Writer<'_> {
                     for (member, value) in &e.members {
                         let _ = writeln!(
                             out,
-                            "\t{name}{} {name} = {} // {value}",
+                            "\t{name}{}\x01{name}\x01= {}\x01// {value}",
                             naming::pascal(member),
                             go_string(member)
                         );
@@ -248,7 +301,8 @@ impl Writer<'_> {
                                 format!("{},omitempty", tag_name(&f.name)),
                             )
                         };
-                        let _ = writeln!(out, "\t{} {ty} `json:\"{tag}\"`", exported(&f.name));
+                        let _ =
+                            writeln!(out, "\t{}\x01{ty}\x01`json:\"{tag}\"`", exported(&f.name));
                     }
                     out.push_str("}\n");
                 }
@@ -289,7 +343,12 @@ impl Writer<'_> {
                 );
             }
             out.push_str(&naming::line_comment(&doc, "\t", "//"));
-            let _ = writeln!(out, "\t{} {}", exported(&p.name), self.optional_type(&p.ty));
+            let _ = writeln!(
+                out,
+                "\t{}\x01{}",
+                exported(&p.name),
+                self.optional_type(&p.ty)
+            );
         }
         out.push_str("}\n");
     }
@@ -371,13 +430,13 @@ impl Writer<'_> {
         let ty = self.namespace_type(&ns.path);
         let _ = writeln!(
             out,
-            "\n// {ty} holds the methods of the namespace {}.\ntype {ty} struct {{\n\tcore *core",
+            "\n// {ty} holds the methods of the namespace {}.\ntype {ty} struct {{\n\tcore\x01*core",
             naming::comment_lines(&ns.path).join(" ")
         );
         for child in &ns.children {
             let _ = writeln!(
                 out,
-                "\t{} *{}",
+                "\t{}\x01*{}",
                 exported(child.leaf()),
                 self.namespace_type(&child.path)
             );
@@ -417,14 +476,14 @@ impl Writer<'_> {
         let n = self.local_name;
         let _ = writeln!(
             out,
-            "\n// {n} is a client of {} {}.\ntype {n} struct {{\n\tcore *core",
+            "\n// {n} is a client of {} {}.\ntype {n} struct {{\n\tcore\x01*core",
             naming::comment_lines(&self.model.name).join(" "),
             naming::comment_lines(&self.model.version).join(" "),
         );
         for child in &root.children {
             let _ = writeln!(
                 out,
-                "\t{} *{}",
+                "\t{}\x01*{}",
                 naming::escape_reserved(exported(child.leaf()), CLIENT_MEMBERS),
                 self.namespace_type(&child.path)
             );
@@ -507,5 +566,14 @@ mod tests {
         assert_eq!(exported("9lives"), "X9lives");
         assert_eq!(go_string("a\"b\\\n\u{202e}✓"), "\"a\\\"b\\\\\\n\\u202e✓\"");
         assert_eq!(tag_name("a`b\"c,d"), "abcd");
+    }
+
+    #[test]
+    fn cells_align_as_gofmt_aligns_them() {
+        let code = "type T struct {\n\tcore\x01*core\n\tMath\x01*M\n\t// a comment ends the run\n\tLonger\x01int64\x01`json:\"x\"`\n\tY\x01string\x01`json:\"y\"`\n}\n";
+        assert_eq!(
+            align(code),
+            "type T struct {\n\tcore *core\n\tMath *M\n\t// a comment ends the run\n\tLonger int64  `json:\"x\"`\n\tY      string `json:\"y\"`\n}\n"
+        );
     }
 }
