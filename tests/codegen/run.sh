@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Generated-client tests: starts `jsonws serve` on a free port and, for each language the
-# generator writes (JavaScript, TypeScript, Python, Rust), generates the demo client twice —
+# generator writes (JavaScript, TypeScript, Python, Rust, Go, Java, PHP, C#), generates the demo client twice —
 # from the live server's `?proxy=` and with `jsonws gen --url` — checks both are identical,
-# compiles it with the real toolchain (node, `tsc --strict`, `python3 -W error`, cargo) and runs
+# compiles it with the real toolchain (node, `tsc --strict`, `python3 -W error`, cargo, go vet +
+# go build, javac -Xlint:all -Werror, php -l, mcs -warnaserror) and runs
 # a program that drives every part of the demo through it.
 #
 # Also checks that runtime/client.js is still tsc's output for runtime/client.ts, and that the
 # committed Rust client (rust/src/demo_client.rs) is what the server generates now.
 #
 # The npm packages (typescript, ws) and the Python one (websockets) are locked in node/ and
-# python/ and installed here on first use only.
+# python/ and installed here on first use only; go, a JDK (17+), php-cli and mono are installed
+# with apt-get when missing. Go, Java and C# each compile every client and program in one pass.
 #
 # The same is done for the `edge` service of edge.json (reserved words as params, fields and enum
 # members; descriptions that try to break out of comments and strings; non-ASCII text), served
-# by tests/codegen/rust's edge-server. Then each client of JavaScript, Python and Rust must renew
-# its subscription by itself when the server is restarted under it. Clients of json-ws's calc metadata and of the inventory
+# by tests/codegen/rust's edge-server. Then each client of JavaScript, Python, Rust, Go, Java, PHP
+# and C# must renew its subscription by itself when the server is restarted under it. Clients of json-ws's calc metadata and of the inventory
 # description file are generated with `jsonws gen --schema` and compiled in every language.
 #
 # Usage: tests/codegen/run.sh [path/to/jsonws]   (default: target/debug/jsonws in the repo root)
@@ -34,6 +36,37 @@ for tool in node npm python3 cargo cmp; do
   command -v "$tool" >/dev/null 2>&1 ||
     die "'$tool' is not installed or not on PATH; the generated-client tests need node (18+), npm, python3 and cargo"
 done
+
+# The toolchains of Go, Java, C# and PHP, installed with apt-get (Debian/Ubuntu) when missing:
+# `apt-get update` once, then the packages. Without apt-get, or when it fails, the run stops.
+apt_updated=0
+apt_install() { # PACKAGE...
+  command -v apt-get >/dev/null 2>&1 ||
+    die "$* not installed and no apt-get to install them with; install them (the generated-client tests need go 1.19+, javac 17+, mcs + mono, php 8.1+)"
+  local sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "installing $* needs root (or sudo)"
+    sudo=(sudo -n)
+  fi
+  if [[ $apt_updated -eq 0 ]]; then
+    echo "codegen: apt-get update"
+    "${sudo[@]}" apt-get update -q >/dev/null || die "apt-get update failed"
+    apt_updated=1
+  fi
+  echo "codegen: installing $* (apt-get)"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@" >/dev/null ||
+    die "apt-get install $* failed"
+}
+command -v go >/dev/null 2>&1 || apt_install golang-go
+command -v javac >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
+java_major="$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*$/\1/p')"
+[[ -n "$java_major" && "$java_major" -ge 17 ]] || die "javac 17 or newer is needed, this is $(javac -version 2>&1)"
+command -v php >/dev/null 2>&1 || apt_install php-cli
+php -r 'exit(PHP_VERSION_ID >= 80100 ? 0 : 1);' || die "php 8.1 or newer is needed, this is $(php -r 'echo PHP_VERSION;')"
+command -v mcs >/dev/null 2>&1 && command -v mono >/dev/null 2>&1 ||
+  apt_install mono-mcs mono-runtime libmono-system4.0-cil libmono-system-core4.0-cil
+go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*$/\1/p')"
+[[ -n "$go_minor" && "$go_minor" -ge 19 ]] || die "go 1.19 or newer is needed, this is $(go env GOVERSION)"
 
 # Dependencies, installed from the lock files only when missing.
 if [[ ! -f "$here/node/node_modules/typescript/package.json" || ! -f "$here/node/node_modules/ws/package.json" ]]; then
@@ -250,6 +283,83 @@ check "edge: rust: the committed rust/src/edge_client.rs is the generated client
   cmp "$edge/rs/edge_client.rs" "$here/rust/src/edge_client.rs"
 check "edge: rust: live program" "$root/target/debug/edge" "$edge_url"
 
+# Go: the demo, edge, calc and inventory clients as packages of one module (tests/codegen/go),
+# vetted and built in one pass with the programs, which then run against the live servers.
+gomod="$work/go"
+mkdir -p "$gomod"
+cp -r "$here/go/go.mod" "$here/go/cmd" "$gomod/"
+export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOWORK=off
+check "go: generate" generated Go democlient.go "$work/go-demo"
+check "edge: go: generate" generated Go edgeclient.go "$work/go-edge" "$edge_url"
+mkdir -p "$gomod/democlient" "$gomod/edgeclient"
+cp "$work/go-demo/democlient.go" "$gomod/democlient/" || true
+cp "$work/go-edge/edgeclient.go" "$gomod/edgeclient/" || true
+go_schemas() {
+  timeout 60 "$bin" gen --lang Go --schema "$fixtures/codegen/json-ws-metadata-calc.json" --out "$gomod/calcclient" &&
+    timeout 60 "$bin" gen --lang Go --schema "$fixtures/import/inventory.json" --out "$gomod/inventoryclient"
+}
+check "calc, inventory: go: jsonws gen --schema" go_schemas
+check "go: go vet (demo, edge, calc and inventory clients and the programs)" bash -c 'cd "$1" && go vet ./...' _ "$gomod"
+# gofmt would also rewrite doc comments (headings, quotes) in some services' descriptions; the
+# demo's has none, so its client must be exactly as gofmt writes it.
+check "go: the demo client is gofmt-clean" bash -c '[[ -z "$(gofmt -l "$1")" ]]' _ "$gomod/democlient"
+check "go: go build" bash -c 'cd "$1" && go build -o bin/ ./... ' _ "$gomod"
+check "go: live program" "$gomod/bin/demo" "$url"
+check "edge: go: live program" "$gomod/bin/edge" "$edge_url"
+
+# Java: the demo, edge, calc and inventory clients and the programs compiled in one javac pass
+# with -Xlint:all -Werror; then the programs run against the live servers.
+jv="$work/java"
+mkdir -p "$jv/src"
+check "java: generate" generated Java DemoClient.java "$work/java-demo"
+check "edge: java: generate" generated Java EdgeClient.java "$work/java-edge" "$edge_url"
+java_schemas() {
+  timeout 60 "$bin" gen --lang Java --schema "$fixtures/codegen/json-ws-metadata-calc.json" --out "$jv/src" &&
+    timeout 60 "$bin" gen --lang Java --schema "$fixtures/import/inventory.json" --out "$jv/src"
+}
+check "calc, inventory: java: jsonws gen --schema" java_schemas
+cp "$work/java-demo/DemoClient.java" "$work/java-edge/EdgeClient.java" "$here/java/"*.java "$jv/src/" || true
+check "java: javac -Xlint:all -Werror (demo, edge, calc and inventory clients and the programs)" \
+  javac -Xlint:all -Werror -d "$jv/classes" "$jv/src/"*.java
+check "java: live program" java -cp "$jv/classes" Demo "$url"
+check "edge: java: live program" java -cp "$jv/classes" Edge "$edge_url"
+
+# PHP: the demo, edge, calc and inventory clients linted (php -l) and loaded under E_ALL, then
+# the programs run against the live servers (any unsilenced notice or warning fails them).
+ph="$work/php"
+check "php: generate" generated Php DemoClient.php "$ph"
+check "edge: php: generate" generated Php EdgeClient.php "$ph" "$edge_url"
+php_schemas() {
+  timeout 60 "$bin" gen --lang Php --schema "$fixtures/codegen/json-ws-metadata-calc.json" --out "$ph" &&
+    timeout 60 "$bin" gen --lang Php --schema "$fixtures/import/inventory.json" --out "$ph"
+}
+check "calc, inventory: php: jsonws gen --schema" php_schemas
+php_lint() {
+  local f
+  for f in "$ph"/*.php; do php -l "$f" || return 1; done
+}
+check "php: php -l (demo, edge, calc and inventory clients)" php_lint
+check "php: load every client under E_ALL" php "$here/php/load.php" "$ph"/*.php
+check "php: live program" php "$here/php/demo.php" "$ph" "$url"
+check "edge: php: live program" php "$here/php/edge.php" "$ph" "$edge_url"
+
+# C#: the demo, edge, calc and inventory clients and the programs compiled by mono's mcs in one
+# pass (C# 7.2, -warnaserror) into one executable, whose programs run against the live servers.
+cs="$work/csharp"
+mkdir -p "$cs/src"
+check "csharp: generate" generated CSharp DemoClient.cs "$work/cs-demo"
+check "edge: csharp: generate" generated CSharp EdgeClient.cs "$work/cs-edge" "$edge_url"
+csharp_schemas() {
+  timeout 60 "$bin" gen --lang CSharp --schema "$fixtures/codegen/json-ws-metadata-calc.json" --out "$cs/src" &&
+    timeout 60 "$bin" gen --lang CSharp --schema "$fixtures/import/inventory.json" --out "$cs/src"
+}
+check "calc, inventory: csharp: jsonws gen --schema" csharp_schemas
+cp "$work/cs-demo/DemoClient.cs" "$work/cs-edge/EdgeClient.cs" "$here/csharp/"*.cs "$cs/src/" || true
+check "csharp: mcs -langversion:7.2 -warnaserror (demo, edge, calc and inventory clients and the programs)" \
+  mcs -langversion:7.2 -warnaserror -r:System.Core.dll -main:Program -out:"$cs/programs.exe" "$cs/src/"*.cs
+check "csharp: live program" mono "$cs/programs.exe" demo "$url"
+check "edge: csharp: live program" mono "$cs/programs.exe" edge "$edge_url"
+
 # Reconnects: each client receives a tick, the demo server is stopped and started again on the
 # same port, and the client must receive the new server's ticks without subscribing again.
 port="$(sed -n 's|^http://127\.0\.0\.1:\([0-9]*\)/.*$|\1|p' <<<"$url")"
@@ -289,6 +399,10 @@ cp "$here/node/reconnect.mjs" "$js/"
 reconnect "javascript: re-subscribes after a reconnect" node "$js/reconnect.mjs" "$url"
 reconnect "python: re-subscribes after a reconnect" "$venv/bin/python" -W error "$here/python/reconnect.py" "$py" "$url"
 reconnect "rust: re-subscribes after a reconnect" "$root/target/debug/reconnect" "$url"
+reconnect "go: re-subscribes after a reconnect" "$gomod/bin/reconnect" "$url"
+reconnect "java: re-subscribes after a reconnect" java -cp "$jv/classes" Reconnect "$url"
+reconnect "php: re-subscribes after a reconnect" php "$here/php/reconnect.php" "$ph" "$url"
+reconnect "csharp: re-subscribes after a reconnect" mono "$cs/programs.exe" reconnect "$url"
 
 for pid in "${pids[@]}"; do
   if ! kill -0 "$pid" 2>/dev/null; then

@@ -56,7 +56,8 @@ enum Command {
     ///
     /// Writes one file, DIR/NAME.ext with --out, else prints the source.
     Gen {
-        /// The language: JavaScript, TypeScript, Python or Rust (lower case accepted).
+        /// The language: JavaScript, TypeScript, Python, Rust, Go, Java, Php or CSharp (lower
+        /// case accepted).
         #[arg(long)]
         lang: String,
         /// The service's URL, e.g. http://127.0.0.1:3000/api/demo/1.0.0.

@@ -104,7 +104,7 @@
 //!   REST-style calls and graceful shutdown.
 //! - [`client`]: a WebSocket peer client (subscriptions, reconnect) and an HTTP client.
 //! - `codegen` (feature `codegen`, on by default): client generators for JavaScript,
-//!   TypeScript, Python and Rust, also served at `?proxy={Lang}`.
+//!   TypeScript, Python, Rust, Go, Java, PHP and C#, also served at `?proxy={Lang}`.
 //!
 //! # Errors
 //!

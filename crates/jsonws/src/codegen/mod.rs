@@ -1,5 +1,5 @@
 //! Client generators: a service's description in, one self-contained source file out, for
-//! JavaScript, TypeScript, Python and Rust.
+//! JavaScript, TypeScript, Python, Rust, Go, Java, PHP and C#.
 //!
 //! A user of a service downloads a typed client for their language and calls the service as
 //! if it were local: `await client.math.pow(2)`. Every client is rendered from a [`Model`],
@@ -63,9 +63,13 @@
 //! assert!(py.contains("class AsyncCalcClient"));
 //! ```
 
+mod csharp;
+mod go;
+mod java;
 mod javascript;
 mod model;
 mod naming;
+mod php;
 mod python;
 mod rust;
 mod typescript;
@@ -87,11 +91,28 @@ pub enum Lang {
     Python,
     /// One Rust module over [`jsonws::client`](crate::client).
     Rust,
+    /// One file for Go 1.19+, a package of its own, standard library only.
+    Go,
+    /// One class for Java 17+, JDK only.
+    Java,
+    /// One file for PHP 8.1+, no extensions beyond json.
+    Php,
+    /// One class for mono's `mcs` (C# 7.2), framework only.
+    CSharp,
 }
 
 impl Lang {
     /// Every language, in the order the docs list them.
-    pub const ALL: [Lang; 4] = [Lang::JavaScript, Lang::TypeScript, Lang::Python, Lang::Rust];
+    pub const ALL: [Lang; 8] = [
+        Lang::JavaScript,
+        Lang::TypeScript,
+        Lang::Python,
+        Lang::Rust,
+        Lang::Go,
+        Lang::Java,
+        Lang::Php,
+        Lang::CSharp,
+    ];
 
     /// The language called `name` (`TypeScript` or `typescript`).
     ///
@@ -113,6 +134,10 @@ impl Lang {
             Lang::TypeScript => "TypeScript",
             Lang::Python => "Python",
             Lang::Rust => "Rust",
+            Lang::Go => "Go",
+            Lang::Java => "Java",
+            Lang::Php => "Php",
+            Lang::CSharp => "CSharp",
         }
     }
 
@@ -123,6 +148,10 @@ impl Lang {
             Lang::TypeScript => format!("{local_name}.ts"),
             Lang::Python => format!("{local_name}.py"),
             Lang::Rust => format!("{}.rs", naming::snake(local_name)),
+            Lang::Go => format!("{}.go", go::package_name(local_name)),
+            Lang::Java => format!("{local_name}.java"),
+            Lang::Php => format!("{local_name}.php"),
+            Lang::CSharp => format!("{local_name}.cs"),
         }
     }
 
@@ -133,6 +162,10 @@ impl Lang {
             Lang::TypeScript => "application/typescript; charset=utf-8",
             Lang::Python => "text/x-python; charset=utf-8",
             Lang::Rust => "text/x-rust; charset=utf-8",
+            Lang::Go => "text/x-go; charset=utf-8",
+            Lang::Java => "text/x-java-source; charset=utf-8",
+            Lang::Php => "application/x-php; charset=utf-8",
+            Lang::CSharp => "text/x-csharp; charset=utf-8",
         }
     }
 
@@ -218,6 +251,10 @@ pub fn generate(model: &Model, lang: Lang, local_name: &str) -> Result<String, G
         Lang::TypeScript => typescript::generate(model, local_name),
         Lang::Python => python::generate(model, local_name),
         Lang::Rust => rust::generate(model, local_name),
+        Lang::Go => go::generate(model, local_name),
+        Lang::Java => java::generate(model, local_name),
+        Lang::Php => php::generate(model, local_name),
+        Lang::CSharp => csharp::generate(model, local_name),
     })
 }
 

@@ -84,6 +84,30 @@ async fn proxy_serves_every_language_with_its_headers() {
             "calc_client.rs",
             "pub struct CalcClient",
         ),
+        (
+            "Go",
+            "text/x-go; charset=utf-8",
+            "calcclient.go",
+            "package calcclient",
+        ),
+        (
+            "Java",
+            "text/x-java-source; charset=utf-8",
+            "CalcClient.java",
+            "public final class CalcClient",
+        ),
+        (
+            "Php",
+            "application/x-php; charset=utf-8",
+            "CalcClient.php",
+            "final class CalcClient",
+        ),
+        (
+            "CSharp",
+            "text/x-csharp; charset=utf-8",
+            "CalcClient.cs",
+            "public sealed class CalcClient : IDisposable",
+        ),
     ] {
         for spelling in [lang.to_owned(), lang.to_ascii_lowercase()] {
             let (status, headers, body) = get(&format!("{svc}?proxy={spelling}"), &[]).await;

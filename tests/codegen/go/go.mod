@@ -1,0 +1,3 @@
+module jsonws.test/codegen
+
+go 1.19
