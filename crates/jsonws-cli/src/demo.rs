@@ -166,7 +166,7 @@ impl Demo {
             )
             .map_err(|e| {
                 tracing::error!(error = %e, "chat.send could not emit");
-                ErrorObject::internal()
+                ErrorObject::from(e)
             })?;
         Ok(())
     }
@@ -221,7 +221,8 @@ pub(crate) fn start_ticking(service: &Service) {
         interval.tick().await;
         for seq in 1.. {
             interval.tick().await;
-            if let Err(e) = service.emit(
+            // Each instance has its own clock: ticks stay off the backplane.
+            if let Err(e) = service.emit_local(
                 "tick",
                 &Tick {
                     seq,

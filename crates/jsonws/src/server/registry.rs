@@ -49,6 +49,8 @@ use crate::{Config, Methods};
 pub struct Registry {
     services: Vec<(Service, Server)>,
     base: Server,
+    #[cfg(feature = "redis")]
+    backplane: Option<crate::backplane::Backplane>,
 }
 
 impl Default for Registry {
@@ -63,7 +65,23 @@ impl Registry {
         Registry {
             services: Vec::new(),
             base: Server::new(Methods::new()),
+            #[cfg(feature = "redis")]
+            backplane: None,
         }
+    }
+
+    /// Sends the events of every service, those added later too, through `backplane`, so
+    /// they reach the subscribers of every instance (see [`crate::backplane`]). Call it inside
+    /// a Tokio runtime, and await [`Backplane::ready`](crate::backplane::Backplane::ready)
+    /// before serving. [`shutdown`](Registry::shutdown) closes it.
+    #[cfg(feature = "redis")]
+    #[must_use]
+    pub fn backplane(mut self, backplane: crate::backplane::Backplane) -> Self {
+        for (service, _) in &self.services {
+            backplane.attach(service);
+        }
+        self.backplane = Some(backplane);
+        self
     }
 
     /// Replaces the limits and timeouts of every service.
@@ -97,6 +115,10 @@ impl Registry {
             service.version()
         );
         service.set_subscription_limit(self.base.config.max_subscriptions);
+        #[cfg(feature = "redis")]
+        if let Some(backplane) = &self.backplane {
+            backplane.attach(&service);
+        }
         let server = self.base.with_methods(service.handlers().clone());
         self.services.push((service, server));
         self.services.sort_by(|a, b| {
@@ -222,6 +244,10 @@ impl Registry {
     /// Shuts every service down gracefully (see [`Server::shutdown`]).
     pub async fn shutdown(&self) {
         self.base.shutdown().await;
+        #[cfg(feature = "redis")]
+        if let Some(backplane) = &self.backplane {
+            backplane.close(self.base.config.shutdown_grace).await;
+        }
     }
 
     /// Resolves when shutdown starts; pass it to [`serve`](super::serve).

@@ -140,6 +140,8 @@ pub struct ServiceBuilder {
     namespace: String,
     group: Option<usize>,
     problems: Vec<String>,
+    #[cfg(feature = "redis")]
+    backplane: Option<crate::backplane::Backplane>,
 }
 
 impl ServiceBuilder {
@@ -159,7 +161,18 @@ impl ServiceBuilder {
             namespace: String::new(),
             group: None,
             problems: Vec::new(),
+            #[cfg(feature = "redis")]
+            backplane: None,
         }
+    }
+
+    /// Sends the service's events through `backplane`, so they reach the subscribers of every
+    /// instance (see [`crate::backplane`]). Build the service inside a Tokio runtime: the
+    /// backplane connects when the service is built.
+    #[cfg(feature = "redis")]
+    pub fn backplane(mut self, backplane: crate::backplane::Backplane) -> Self {
+        self.backplane = Some(backplane);
+        self
     }
 
     /// What the service is for.
@@ -417,8 +430,14 @@ impl ServiceBuilder {
                 groups: self.groups,
                 handlers: Arc::new(handlers),
                 hub,
+                #[cfg(feature = "redis")]
+                backplane: std::sync::OnceLock::new(),
             }),
         };
+        #[cfg(feature = "redis")]
+        if let Some(backplane) = &self.backplane {
+            backplane.attach(&service);
+        }
         let _ = discover.set(crate::metadata::openrpc(&service));
         Ok(service)
     }

@@ -35,6 +35,33 @@ pub enum EmitError {
         /// What is wrong with the data.
         error: ConvertError,
     },
+    /// The backplane could not take the event: its buffer is full because Redis has been
+    /// unreachable for a while. The event was dropped and counted.
+    #[error("event `{event}` was dropped: {reason}; {dropped} events dropped so far")]
+    Backplane {
+        /// The event.
+        event: String,
+        /// How many emits the backplane has refused so far, this one included.
+        dropped: u64,
+        /// Why, and what the limit is.
+        reason: String,
+    },
+}
+
+/// For handlers that emit: an event the backplane dropped is the server condition
+/// -32002 (overloaded) with the count in `data`; the other errors are bugs of the service,
+/// so they become -32603 without details (they are the handler's to log).
+impl From<EmitError> for ErrorObject {
+    fn from(error: EmitError) -> Self {
+        match error {
+            EmitError::Backplane { event, dropped, .. } => ErrorObject::server(
+                code::OVERLOADED,
+                "The event could not be sent: the backplane is unreachable and its buffer is full",
+            )
+            .with_data(serde_json::json!({ "event": event, "dropped": dropped })),
+            _ => ErrorObject::internal(),
+        }
+    }
 }
 
 /// What an emit did.

@@ -84,6 +84,9 @@ pub(crate) struct Inner {
     pub(crate) groups: Vec<GroupDef>,
     pub(crate) handlers: Arc<Methods>,
     pub(crate) hub: Arc<EventHub>,
+    /// Where emits go instead of straight to the subscribers (see [`crate::backplane`]).
+    #[cfg(feature = "redis")]
+    pub(crate) backplane: std::sync::OnceLock<crate::backplane::Backplane>,
 }
 
 impl Service {
@@ -156,8 +159,20 @@ impl Service {
     /// Emits `event` to every subscriber. The data is converted by the event's declared type
     /// (a mismatch is an error, and nothing is sent); the notification is encoded once and
     /// queued on each subscriber's connection without waiting.
+    ///
+    /// With a [backplane](crate::backplane) the event goes to Redis instead, and every
+    /// instance (this one too) delivers it to its own subscribers when it comes back: the
+    /// [`Delivery`] is then empty, and the error [`EmitError::Backplane`] says the event was
+    /// dropped because Redis has been away for longer than the buffer holds.
     pub fn emit<T: Type>(&self, event: &str, data: &T) -> Result<Delivery, EmitError> {
         self.emit_filtered(event, Some(data), None)
+    }
+
+    /// Emits `event` to this instance's subscribers only, even with a backplane: for
+    /// per-instance events such as a clock's tick.
+    pub fn emit_local<T: Type>(&self, event: &str, data: &T) -> Result<Delivery, EmitError> {
+        let frame = self.encode_event(event, Some(data))?;
+        Ok(self.inner.hub.deliver(event, frame, None))
     }
 
     /// Emits `event` with JSON data.
@@ -171,7 +186,8 @@ impl Service {
     }
 
     /// Emits `event` only to the subscribers whose connection passes `filter` (for example,
-    /// those that connected with `?tenant=acme`).
+    /// those that connected with `?tenant=acme`). The filter judges the connections of this
+    /// instance, so with a backplane the event stays on this instance.
     pub fn emit_to<T: Type>(
         &self,
         event: &str,
@@ -187,6 +203,19 @@ impl Service {
         data: Option<&T>,
         filter: Option<&dyn Fn(&Context) -> bool>,
     ) -> Result<Delivery, EmitError> {
+        let frame = self.encode_event(event, data)?;
+        #[cfg(feature = "redis")]
+        if filter.is_none() {
+            if let Some(backplane) = self.inner.backplane.get() {
+                backplane.publish(self, event, frame)?;
+                return Ok(Delivery::default());
+            }
+        }
+        Ok(self.inner.hub.deliver(event, frame, filter))
+    }
+
+    /// Converts the data by the event's type and encodes the notification, once.
+    fn encode_event<T: Type>(&self, event: &str, data: Option<&T>) -> Result<Frame, EmitError> {
         let def = self.inner.events.iter().find(|e| e.name == event);
         let def = def.ok_or_else(|| EmitError::UnknownEvent(event.to_owned()))?;
         let data = match data {
@@ -231,7 +260,7 @@ impl Service {
             frame.push_str(params);
         }
         frame.push_str("]}");
-        Ok(self.inner.hub.deliver(event, Frame::from(frame), filter))
+        Ok(Frame::from(frame))
     }
 
     /// Calls one of the service's own methods in-process, with the same binding and
@@ -284,6 +313,31 @@ impl Service {
     /// How many subscribers were disconnected so far because their queue was full.
     pub fn slow_consumers(&self) -> u64 {
         self.inner.hub.slow_consumers()
+    }
+
+    /// What the service's [backplane](crate::backplane) is doing (connected, lag, buffered,
+    /// dropped), or `None` without one.
+    #[cfg(feature = "redis")]
+    pub fn backplane_state(&self) -> Option<crate::backplane::BackplaneState> {
+        self.inner.backplane.get().map(|b| b.state())
+    }
+
+    /// The service's backplane, if it has one.
+    #[cfg(feature = "redis")]
+    pub fn backplane(&self) -> Option<&crate::backplane::Backplane> {
+        self.inner.backplane.get()
+    }
+
+    /// Sets the backplane; false when the service has one already.
+    #[cfg(feature = "redis")]
+    pub(crate) fn set_backplane(&self, backplane: crate::backplane::Backplane) -> bool {
+        self.inner.backplane.set(backplane).is_ok()
+    }
+
+    /// Delivers an event that came back from the backplane to this instance's subscribers.
+    #[cfg(feature = "redis")]
+    pub(crate) fn deliver_local(&self, event: &str, frame: Frame) -> Delivery {
+        self.inner.hub.deliver(event, frame, None)
     }
 
     pub(crate) fn set_subscription_limit(&self, limit: usize) {
