@@ -239,6 +239,8 @@ pub(super) async fn read(backplane: Backplane, settings: Settings) {
             },
             () = backplane.shared.stop.cancelled() => return,
         };
+        // From now on, a reconnect resumes here (or after what is read next).
+        last = Some(from);
         link(&backplane, true, true, None);
         backoff = Backoff::new();
         loop {
