@@ -678,3 +678,31 @@ async fn the_buffer_is_bounded_by_events_and_bytes_and_flushes_when_redis_return
         .expect("the flushed events are read back");
     assert_eq!(state.received, 4, "{state:?}");
 }
+
+/// `tick` is per instance: with two instances on one Redis, each subscriber gets its own
+/// instance's ticks only (through Redis it would get both: 1, 1, 2, 2, …).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ticks_stay_on_their_instance() {
+    let redis = Redis::start();
+    let a = Instance::start(&redis, &[]);
+    let b = Instance::start(&redis, &[]);
+    let mut tickers = Vec::new();
+    for instance in [&a, &b] {
+        let mut ws = connect(&instance.url).await;
+        call(&mut ws, "rpc.on", json!(["tick"]), json!(["tick"])).await;
+        tickers.push(ws);
+    }
+    for (n, ws) in tickers.iter_mut().enumerate() {
+        let mut seqs = Vec::new();
+        for _ in 0..3 {
+            let tick = next_json(ws, "a tick").await;
+            assert_eq!(tick["method"], "tick", "{tick}");
+            seqs.push(tick["params"][0]["seq"].as_i64().unwrap());
+        }
+        assert_eq!(
+            seqs,
+            vec![seqs[0], seqs[0] + 1, seqs[0] + 2],
+            "ticker {n}: one instance's ticks, one each"
+        );
+    }
+}

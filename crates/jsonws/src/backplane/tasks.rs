@@ -268,7 +268,7 @@ pub(super) async fn read(backplane: Backplane, settings: Settings) {
                         from = id;
                         last = Some(id);
                         any = true;
-                        deliver_entry(&backplane, &mut seen, &entry.map);
+                        deliver_entry(&backplane, &mut seen, entry.map);
                     }
                     if any {
                         backplane.changed();
@@ -289,7 +289,7 @@ pub(super) async fn read(backplane: Backplane, settings: Settings) {
 fn deliver_entry(
     backplane: &Backplane,
     seen: &mut Seen,
-    fields: &std::collections::HashMap<String, Value>,
+    mut fields: std::collections::HashMap<String, Value>,
 ) {
     let text = |name: &str| match fields.get(name) {
         Some(Value::BulkString(bytes)) => std::str::from_utf8(bytes).ok().map(str::to_owned),
@@ -302,12 +302,12 @@ fn deliver_entry(
     let (Some(instance), Some(first), Some(Value::BulkString(blob))) = (
         text("i"),
         text("s").and_then(|s| s.parse::<u64>().ok()),
-        fields.get("b"),
+        fields.remove("b"),
     ) else {
         tracing::warn!("backplane: skipped a malformed stream entry");
         return;
     };
-    let Some(events) = wire::unpack(Bytes::copy_from_slice(blob)) else {
+    let Some(events) = wire::unpack(Bytes::from(blob)) else {
         tracing::warn!("backplane: skipped a stream entry with a malformed batch");
         return;
     };
