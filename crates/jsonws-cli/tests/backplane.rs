@@ -706,3 +706,59 @@ async fn ticks_stay_on_their_instance() {
         );
     }
 }
+
+/// `emit_to` judges this instance's connections, so it stays here; `emit` goes through Redis.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emit_to_filters_the_connections_of_its_own_instance() {
+    use jsonws::Service;
+    use jsonws::backplane::Backplane;
+    use jsonws::server::Registry;
+
+    let redis = Redis::start();
+    let mut instances = Vec::new();
+    for _ in 0..2 {
+        let service = Service::builder("t", "1.0.0")
+            .event("e", Some("string"), "")
+            .build()
+            .unwrap();
+        let backplane = Backplane::redis(&redis.url()).unwrap();
+        let registry = Registry::new()
+            .service(service.clone())
+            .backplane(backplane.clone());
+        tokio::time::timeout(WAIT, backplane.ready())
+            .await
+            .expect("ready in time");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("ws://{}/api/t/1.0.0", listener.local_addr().unwrap());
+        let app = registry.router_at("/api");
+        tokio::spawn(jsonws::server::serve(
+            listener,
+            app,
+            registry.shutdown_signal(),
+        ));
+        instances.push((service, url));
+    }
+    let (service, url) = &instances[0];
+    let mut acme = connect(&format!("{url}?tenant=acme")).await;
+    let mut other = connect(url).await;
+    let mut elsewhere = connect(&format!("{}?tenant=acme", instances[1].1)).await;
+    for ws in [&mut acme, &mut other, &mut elsewhere] {
+        call(ws, "rpc.on", json!(["e"]), json!(["e"])).await;
+    }
+    let delivery = service
+        .emit_to("e", &"for acme".to_string(), |context| {
+            context.uri().query() == Some("tenant=acme")
+        })
+        .unwrap();
+    assert_eq!(delivery.delivered, 1, "emit_to delivers here, at once");
+    service.emit("e", &"for all".to_string()).unwrap();
+    let event = |text: &str| json!({"jsonrpc": "2.0", "method": "e", "params": [text]});
+    assert_eq!(next_json(&mut acme, "acme").await, event("for acme"));
+    assert_eq!(next_json(&mut acme, "acme").await, event("for all"));
+    assert_eq!(next_json(&mut other, "other").await, event("for all"));
+    // The other instance's acme connection had only what went through Redis.
+    assert_eq!(
+        next_json(&mut elsewhere, "elsewhere").await,
+        event("for all")
+    );
+}

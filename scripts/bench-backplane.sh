@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The backplane benchmark (BENCHMARKS.md): 2 instances × CONNS subscribers sharing a Redis,
+# against 1 instance × CONNS subscribers without Redis, in the same run. Beats fired one at a
+# time give the latency emit → delivery; one burst gives events/s. Redis (persistence off)
+# and the servers on core 0, the subscribers on core 1. Loopback only; stops by itself.
+#
+# Usage: scripts/bench-backplane.sh [CONNS] [EMITS] [BURST]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+conns=${1:-1000}
+emits=${2:-50}
+burst=${3:-200}
+command -v redis-server >/dev/null 2>&1 || { echo "bench-backplane.sh: redis-server is required (apt-get install -y redis-server)" >&2; exit 1; }
+ulimit -n "$((conns * 6 + 1024))" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+cargo build --release -q -p jsonws-bench --bin backplane
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q "Ready to accept" "$work/redis.log" && break; sleep 0.1; done
+grep -q "Ready to accept" "$work/redis.log" || { cat "$work/redis.log"; exit 1; }
+
+start() { # name [--redis URL]
+  local name=$1; shift
+  taskset -c 0 target/release/backplane server "$@" >"$work/$name" &
+  pids+=($!)
+  for _ in $(seq 1 100); do [ -s "$work/$name" ] && break; sleep 0.1; done
+  head -1 "$work/$name"
+}
+a=$(start a --redis "redis://127.0.0.1:$port")
+b=$(start b --redis "redis://127.0.0.1:$port")
+local_only=$(start local)
+run() { timeout 300 taskset -c 1 target/release/backplane client "$@" --conns "$conns" --emits "$emits" --burst "$burst"; }
+echo "without Redis: $(run --url "ws://$local_only/api/fan/1")"
+echo "through Redis: $(run --url "ws://$a/api/fan/1" --url "ws://$b/api/fan/1")"
