@@ -71,6 +71,13 @@ async fn wait_line(lines: &mut watch::Receiver<Vec<String>>, parts: &[&str], wha
     }
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 /// A `redis-server` on a loopback port, without persistence, killed when dropped.
 struct Redis {
     child: Child,
@@ -79,11 +86,7 @@ struct Redis {
 
 impl Redis {
     fn start() -> Redis {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        Redis::on(port)
+        Redis::on(free_port())
     }
 
     /// Starts it on `port` and waits until it says it accepts connections.
@@ -159,12 +162,20 @@ struct Instance {
     child: Child,
     url: String,
     log: watch::Receiver<Vec<String>>,
+    out: watch::Receiver<Vec<String>>,
 }
 
 impl Instance {
     fn start(redis: &Redis, extra: &[&str]) -> Instance {
+        let mut instance = Instance::spawn(&redis.url(), extra);
+        instance.wait_address();
+        instance
+    }
+
+    /// Starts `jsonws serve --redis URL`, without waiting for its address.
+    fn spawn(redis: &str, extra: &[&str]) -> Instance {
         let mut child = Command::new(JSONWS)
-            .args(["serve", "--addr", "127.0.0.1:0", "--redis", &redis.url()])
+            .args(["serve", "--addr", "127.0.0.1:0", "--redis", redis])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -172,12 +183,18 @@ impl Instance {
             .spawn()
             .unwrap_or_else(|e| panic!("could not start {JSONWS} serve: {e}"));
         let log = collect_lines(child.stderr.take().expect("piped"));
-        let mut out = collect_lines(child.stdout.take().expect("piped"));
-        let mut instance = Instance {
+        let out = collect_lines(child.stdout.take().expect("piped"));
+        Instance {
             child,
             url: String::new(),
             log,
-        };
+            out,
+        }
+    }
+
+    /// Waits for the address `serve` prints once it is ready.
+    fn wait_address(&mut self) {
+        let mut out = self.out.clone();
         let first = tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(async {
                 tokio::time::timeout(WAIT, out.wait_for(|lines| !lines.is_empty()))
@@ -187,28 +204,27 @@ impl Instance {
             })
         });
         let Some(first) = first else {
-            instance.kill();
+            self.kill();
             panic!(
                 "`jsonws serve --redis` printed no address within {}s; stderr:\n{}",
                 WAIT.as_secs(),
-                instance.log.borrow().join("\n")
+                self.log.borrow().join("\n")
             );
         };
         let url = first
             .strip_prefix("jsonws: serving demo 1.0.0 at ")
             .and_then(|rest| rest.split(' ').next())
             .unwrap_or_else(|| panic!("unexpected first line: {first}"));
-        instance.url = url.replacen("http://", "ws://", 1);
+        self.url = url.replacen("http://", "ws://", 1);
         // The address is printed once the backplane reads (the deliveries to subscribers that
         // connect right away show it; the log says so too).
         tokio::task::block_in_place(|| {
             tokio::runtime::Handle::current().block_on(wait_line(
-                &mut instance.log,
+                &mut self.log,
                 &["backplane: reading Redis"],
                 "readiness",
             ))
         });
-        instance
     }
 
     fn kill(&mut self) {
@@ -761,4 +777,23 @@ async fn emit_to_filters_the_connections_of_its_own_instance() {
         next_json(&mut elsewhere, "elsewhere").await,
         event("for all")
     );
+}
+
+/// Readiness: without Redis an instance does not serve (it says why); once Redis is there it
+/// prints its address, and a subscriber that connects at once gets the next event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_serves_only_once_it_reads_redis() {
+    let port = free_port();
+    let mut instance = Instance::spawn(&format!("redis://127.0.0.1:{port}"), &[]);
+    wait_line(&mut instance.log, &["cannot reach Redis"], "no Redis yet").await;
+    assert!(
+        instance.out.borrow().is_empty(),
+        "it announced an address without Redis: {:?}",
+        instance.out.borrow()
+    );
+    let _redis = Redis::on(port);
+    instance.wait_address();
+    let mut subscriber = subscriber(&instance).await;
+    Sender::new(&instance).await.send("first").await;
+    assert_eq!(next_chat(&mut subscriber, "the first event").await, "first");
 }

@@ -63,6 +63,13 @@ fn link(backplane: &Backplane, reading: bool, up: bool, error: Option<String>) {
             &mut links.writing
         };
         if *flag == up {
+            if !up && links.last_error.is_none() {
+                // Not reachable from the start: say so once, then every 10 s (the writer).
+                tracing::warn!(
+                    error = error.as_deref().unwrap_or("closed"),
+                    "backplane: cannot reach Redis at {url} ({side}); retrying"
+                );
+            }
             if error.is_some() {
                 links.last_error = error.clone();
             }
