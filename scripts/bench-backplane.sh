@@ -17,21 +17,27 @@ work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" &
+taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do grep -q "Ready to accept" "$work/redis.log" && break; sleep 0.1; done
 grep -q "Ready to accept" "$work/redis.log" || { cat "$work/redis.log"; exit 1; }
 
-start() { # name [--redis URL]
+start() { # NAME [--redis URL]: a server in the background, its address in $work/NAME
   local name=$1; shift
-  taskset -c 0 target/release/backplane server "$@" >"$work/$name" &
+  taskset -c 0 target/release/backplane server "$@" >"$work/$name" 2>"$work/$name.err" &
   pids+=($!)
-  for _ in $(seq 1 100); do [ -s "$work/$name" ] && break; sleep 0.1; done
-  head -1 "$work/$name"
 }
-a=$(start a --redis "redis://127.0.0.1:$port")
-b=$(start b --redis "redis://127.0.0.1:$port")
-local_only=$(start local)
+address() {
+  for _ in $(seq 1 100); do [ -s "$work/$1" ] && break; sleep 0.1; done
+  [ -s "$work/$1" ] || { echo "bench-backplane.sh: server $1 printed no address:" >&2; cat "$work/$1.err" >&2; exit 1; }
+  head -1 "$work/$1"
+}
+start a --redis "redis://127.0.0.1:$port"
+start b --redis "redis://127.0.0.1:$port"
+start local
+a=$(address a)
+b=$(address b)
+local_only=$(address local)
 run() { timeout 300 taskset -c 1 target/release/backplane client "$@" --conns "$conns" --emits "$emits" --burst "$burst"; }
 echo "without Redis: $(run --url "ws://$local_only/api/fan/1")"
 echo "through Redis: $(run --url "ws://$a/api/fan/1" --url "ws://$b/api/fan/1")"
