@@ -732,15 +732,21 @@ async fn emit_to_filters_the_connections_of_its_own_instance() {
 
     let redis = Redis::start();
     let mut instances = Vec::new();
-    for _ in 0..2 {
-        let service = Service::builder("t", "1.0.0")
-            .event("e", Some("string"), "")
-            .build()
-            .unwrap();
+    for i in 0..2 {
         let backplane = Backplane::redis(&redis.url()).unwrap();
-        let registry = Registry::new()
-            .service(service.clone())
-            .backplane(backplane.clone());
+        let builder = Service::builder("t", "1.0.0").event("e", Some("string"), "");
+        // The first instance attaches it on the registry, the second on the service.
+        let (service, registry) = if i == 0 {
+            let service = builder.build().unwrap();
+            let registry = Registry::new()
+                .service(service.clone())
+                .backplane(backplane.clone());
+            (service, registry)
+        } else {
+            let service = builder.backplane(backplane.clone()).build().unwrap();
+            (service.clone(), Registry::new().service(service))
+        };
+        assert!(service.backplane_state().is_some());
         tokio::time::timeout(WAIT, backplane.ready())
             .await
             .expect("ready in time");
