@@ -170,6 +170,16 @@ impl Service {
 
     /// Emits `event` to this instance's subscribers only, even with a backplane: for
     /// per-instance events such as a clock's tick.
+    ///
+    /// ```
+    /// use jsonws::Service;
+    ///
+    /// let clock = Service::builder("clock", "1.0.0")
+    ///     .event("tick", Some("int"), "Every second, from each instance's own clock.")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(clock.emit_local("tick", &1i64).unwrap().delivered, 0);
+    /// ```
     pub fn emit_local<T: Type>(&self, event: &str, data: &T) -> Result<Delivery, EmitError> {
         let frame = self.encode_event(event, Some(data))?;
         Ok(self.inner.hub.deliver(event, frame, None))
