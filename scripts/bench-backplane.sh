@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The backplane benchmark (BENCHMARKS.md): 2 instances × CONNS subscribers sharing a Redis,
-# against 1 instance × CONNS subscribers without Redis, in the same run. Beats fired one at a
+# against 1 instance without Redis with CONNS and with 2 × CONNS subscribers (the same
+# delivery work), in the same run. Beats fired one at a
 # time give the latency emit → delivery; one burst gives events/s. Redis (persistence off)
 # and the servers on core 0, the subscribers on core 1. Loopback only; stops by itself.
 #
@@ -19,8 +20,8 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$wo
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do grep -q "Ready to accept" "$work/redis.log" && break; sleep 0.1; done
-grep -q "Ready to accept" "$work/redis.log" || { cat "$work/redis.log"; exit 1; }
+for _ in $(seq 1 100); do grep -qs "Ready to accept" "$work/redis.log" && break; sleep 0.1; done
+grep -qs "Ready to accept" "$work/redis.log" || { cat "$work/redis.log"; exit 1; }
 
 start() { # NAME [--redis URL]: a server in the background, its address in $work/NAME
   local name=$1; shift
@@ -38,6 +39,12 @@ start local
 a=$(address a)
 b=$(address b)
 local_only=$(address local)
-run() { timeout 300 taskset -c 1 target/release/backplane client "$@" --conns "$conns" --emits "$emits" --burst "$burst"; }
-echo "without Redis: $(run --url "ws://$local_only/api/fan/1")"
-echo "through Redis: $(run --url "ws://$a/api/fan/1" --url "ws://$b/api/fan/1")"
+run() { # CONNS URL...
+  local n=$1; shift
+  local urls=()
+  for u in "$@"; do urls+=(--url "ws://$u/api/fan/1"); done
+  timeout 300 taskset -c 1 target/release/backplane client "${urls[@]}" --conns "$n" --emits "$emits" --burst "$burst"
+}
+echo "1 instance x $conns, no Redis: $(run "$conns" "$local_only")"
+echo "1 instance x $((conns * 2)), no Redis: $(run "$((conns * 2))" "$local_only")"
+echo "2 instances x $conns, through Redis: $(run "$conns" "$a" "$b")"
