@@ -11,7 +11,7 @@ use super::wire::{self, EntryId, Seen};
 use super::{Backplane, Settings};
 
 /// The most events, and bytes, written in one entry.
-const BATCH_EVENTS: usize = 512;
+const BATCH_EVENTS: usize = 256;
 const BATCH_BYTES: usize = 1 << 20;
 /// How long one `XREAD` blocks waiting for entries.
 const BLOCK: Duration = Duration::from_secs(2);
@@ -276,6 +276,9 @@ pub(super) async fn read(backplane: Backplane, settings: Settings) {
                         last = Some(id);
                         any = true;
                         deliver_entry(&backplane, &mut seen, entry.map);
+                        // An entry holds at most BATCH_EVENTS (under a connection's outbound
+                        // queue): let the connections write before the next one.
+                        tokio::task::yield_now().await;
                     }
                     if any {
                         backplane.changed();
