@@ -29,7 +29,15 @@ step "toolchains"
 for tool in cargo rustc node npm python3; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required but not installed"
 done
+# The backplane tests start their own redis-server (persistence off, a free loopback port).
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "redis-server is missing: installing it (apt-get install -y redis-server)"
+  { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; } \
+    || die "could not install redis-server; the backplane tests need it (apt-get install -y redis-server)"
+fi
+command -v redis-server >/dev/null 2>&1 || die "'redis-server' is required but not installed"
 cargo --version
+redis-server --version
 node --version
 python3 --version
 

@@ -170,7 +170,7 @@ impl Demo {
             }))
             .map_err(|e| {
                 tracing::error!(error = %e, "chat.send could not emit");
-                ErrorObject::internal()
+                ErrorObject::from(e)
             })?;
         Ok(())
     }
@@ -212,7 +212,8 @@ pub(crate) fn start_ticking(service: &Service) {
         interval.tick().await;
         for seq in 1.. {
             interval.tick().await;
-            match events.emit(DemoEvent::Tick(Tick {
+            // Each instance has its own clock: ticks stay off the backplane.
+            match events.emit_local(DemoEvent::Tick(Tick {
                 seq,
                 at: Utc::now(),
             })) {

@@ -25,6 +25,20 @@ enum Command {
         /// Address to listen on; port 0 picks a free port. The bound address is printed first.
         #[arg(long, default_value = "127.0.0.1:3000")]
         addr: String,
+        /// Share events with the other instances on this Redis (redis://HOST:PORT): every
+        /// subscriber of every instance gets each `chat.message` once. Connections are accepted
+        /// once the backplane reads the stream.
+        #[arg(long, value_name = "URL")]
+        redis: Option<String>,
+        /// With --redis: how many events wait in memory while Redis is unreachable; more are
+        /// refused (and counted).
+        #[arg(
+            long,
+            value_name = "EVENTS",
+            default_value_t = 10_000,
+            requires = "redis"
+        )]
+        redis_buffer: usize,
     },
     /// Call METHOD on the service at URL (http:// or ws://) and print the result as JSON.
     ///
@@ -101,7 +115,17 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr } => serve::run(&addr).await.map(|()| ExitCode::SUCCESS),
+            Command::Serve {
+                addr,
+                redis,
+                redis_buffer,
+            } => {
+                let redis = redis.map(|url| serve::Redis {
+                    url,
+                    buffer: redis_buffer,
+                });
+                serve::run(&addr, redis).await.map(|()| ExitCode::SUCCESS)
+            }
             Command::Call {
                 url,
                 method,

@@ -3,19 +3,38 @@
 use std::io::Write;
 
 use anyhow::Context as _;
+use jsonws::backplane::Backplane;
 use jsonws::server::Registry;
 
 /// Where services live on the server.
 pub(crate) const ROOT: &str = "/api";
 
-pub(crate) async fn run(addr: &str) -> anyhow::Result<()> {
+/// `--redis URL` and its buffer size.
+pub(crate) struct Redis {
+    pub(crate) url: String,
+    pub(crate) buffer: usize,
+}
+
+pub(crate) async fn run(addr: &str, redis: Option<Redis>) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("binding {addr} (is another server using the port? try --addr 127.0.0.1:0)")
     })?;
     let bound = listener.local_addr().context("reading the bound address")?;
     let demo = crate::demo::service().context("building the demo service")?;
     crate::demo::start_ticking(&demo);
-    let registry = Registry::new().service(demo);
+    let mut registry = Registry::new().service(demo);
+    if let Some(redis) = redis {
+        let backplane = Backplane::redis(&redis.url)
+            .context("--redis")?
+            .buffer(redis.buffer, 64 << 20);
+        registry = registry.backplane(backplane.clone());
+        tracing::info!(
+            instance = backplane.instance(),
+            "backplane: waiting for Redis at {} before accepting connections",
+            redis.url
+        );
+        backplane.ready().await;
+    }
     let app = registry.router_at(ROOT);
     {
         let mut out = std::io::stdout().lock();

@@ -112,6 +112,8 @@
 //! (see [`protocol::code`]) or, for WebSocket protocol violations, a close with a reason.
 //! A handler that panics is answered with -32603 and the connection goes on.
 
+#[cfg(feature = "redis")]
+pub mod backplane;
 pub mod client;
 #[cfg(feature = "codegen")]
 pub mod codegen;

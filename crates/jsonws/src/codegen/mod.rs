@@ -32,9 +32,8 @@
 //!
 //! # Languages
 //!
-//! The names are json-ws's (`?proxy=TypeScript`). DESIGN.md lists Java, C#, PHP and Go too; they
-//! are not written yet, so [`Lang`] holds the four above and `?proxy=Java` is a 404 that lists
-//! what is served.
+//! The names are json-ws's (`?proxy=TypeScript`, `?proxy=CSharp`; lower case accepted); any
+//! other name is a 404 that lists them.
 //!
 //! | | file | types | events |
 //! |---|---|---|---|
@@ -42,6 +41,10 @@
 //! | TypeScript | `{N}.ts` | `interface Point`; `type Color = 'Red' \| …` beside the frozen object | the same, one `on` overload per event |
 //! | Python | `{N}.py` | `@dataclass`; `class Color(str, Enum)` | `c.on('tick', fn)`, `c.on_tick(fn)` → an unsubscribe function (coroutines in `Async{N}`) |
 //! | Rust | `{n}.rs` | serde structs and enums; optional fields as `Option` | `c.on_tick().await` → a typed [`Subscription`](crate::client::Subscription) |
+//! | Go | `{n}.go`, package `{n}` | structs with json tags; `type Color string` + `ColorRed` | `c.OnTick(ctx, func(Tick))` → an unsubscribe function |
+//! | Java | `{N}.java` | classes nested in the client; Java `enum` | `c.onTick(Consumer<Tick>)` |
+//! | PHP | `{N}.php`, namespace `{N}` | classes; backed `enum Color: string` | `$c->onTick(fn)` + `$c->listen()` |
+//! | C# | `{N}.cs` (C# 7.2, mono's `mcs`) | classes nested in the client; C# `enum` | `c.OnTick(Action<Tick>)` → `IDisposable` |
 //!
 //! # Example
 //!
@@ -174,30 +177,17 @@ impl Lang {
         Lang::ALL.map(Lang::name).join(", ")
     }
 
-    /// What to tell someone who asked for a language there is no generator for: json-ws's
-    /// other names (`Java`, `CSharp`, `Php`, `Go`) are not written yet; anything else is not a
-    /// language at all.
+    /// What to tell someone who asked for a language there is no generator for.
     ///
     /// ```
     /// use jsonws::codegen::Lang;
-    /// assert!(Lang::unknown("Go").contains("not written yet"));
-    /// assert!(Lang::unknown("Cobol").ends_with("JavaScript, TypeScript, Python, Rust"));
+    /// assert!(Lang::unknown("Cobol").contains("JavaScript, TypeScript, Python, Rust"));
     /// ```
     pub fn unknown(name: &str) -> String {
-        let planned = ["Java", "CSharp", "Php", "Go"]
-            .iter()
-            .any(|p| *p == name || p.to_ascii_lowercase() == name);
-        if planned {
-            format!(
-                "the {name} client generator is not written yet; the languages are: {}",
-                Lang::names()
-            )
-        } else {
-            format!(
-                "there is no client generator for `{name}`; the languages are: {}",
-                Lang::names()
-            )
-        }
+        format!(
+            "there is no client generator for `{name}`; the languages are: {}",
+            Lang::names()
+        )
     }
 }
 

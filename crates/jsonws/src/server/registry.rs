@@ -63,6 +63,8 @@ pub struct Registry {
     services: Vec<(Service, Server)>,
     base: Server,
     layers: Vec<Arc<dyn crate::handler::CallLayer>>,
+    #[cfg(feature = "redis")]
+    backplane: Option<crate::backplane::Backplane>,
 }
 
 impl Default for Registry {
@@ -78,7 +80,23 @@ impl Registry {
             services: Vec::new(),
             base: Server::new(Methods::new()),
             layers: Vec::new(),
+            #[cfg(feature = "redis")]
+            backplane: None,
         }
+    }
+
+    /// Sends the events of every service, those added later too, through `backplane`, so
+    /// they reach the subscribers of every instance (see [`crate::backplane`]). Call it inside
+    /// a Tokio runtime, and await [`Backplane::ready`](crate::backplane::Backplane::ready)
+    /// before serving. [`shutdown`](Registry::shutdown) closes it.
+    #[cfg(feature = "redis")]
+    #[must_use]
+    pub fn backplane(mut self, backplane: crate::backplane::Backplane) -> Self {
+        for (service, _) in &self.services {
+            backplane.attach(service);
+        }
+        self.backplane = Some(backplane);
+        self
     }
 
     /// Replaces the limits and timeouts of every service.
@@ -138,6 +156,10 @@ impl Registry {
             service.version()
         );
         service.set_subscription_limit(self.base.config.max_subscriptions);
+        #[cfg(feature = "redis")]
+        if let Some(backplane) = &self.backplane {
+            backplane.attach(&service);
+        }
         let server = self.base.with_methods(with_layers(&service, &self.layers));
         self.services.push((service, server));
         self.services.sort_by(|a, b| {
@@ -295,6 +317,10 @@ impl Registry {
     /// Shuts every service down gracefully (see [`Server::shutdown`]).
     pub async fn shutdown(&self) {
         self.base.shutdown().await;
+        #[cfg(feature = "redis")]
+        if let Some(backplane) = &self.backplane {
+            backplane.close(self.base.config.shutdown_grace).await;
+        }
     }
 
     /// Resolves when shutdown starts; pass it to [`serve`](super::serve).

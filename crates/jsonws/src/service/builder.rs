@@ -194,6 +194,8 @@ pub struct ServiceBuilder {
     emitters: Vec<Slot>,
     layers: Vec<Arc<dyn crate::handler::CallLayer>>,
     rest_status: HashMap<i64, http::StatusCode>,
+    #[cfg(feature = "redis")]
+    backplane: Option<crate::backplane::Backplane>,
 }
 
 impl ServiceBuilder {
@@ -217,7 +219,18 @@ impl ServiceBuilder {
             emitters: Vec::new(),
             layers: Vec::new(),
             rest_status: HashMap::new(),
+            #[cfg(feature = "redis")]
+            backplane: None,
         }
+    }
+
+    /// Sends the service's events through `backplane`, so they reach the subscribers of every
+    /// instance (see [`crate::backplane`]). Build the service inside a Tokio runtime: the
+    /// backplane connects when the service is built.
+    #[cfg(feature = "redis")]
+    pub fn backplane(mut self, backplane: crate::backplane::Backplane) -> Self {
+        self.backplane = Some(backplane);
+        self
     }
 
     /// What the service is for.
@@ -553,10 +566,16 @@ impl ServiceBuilder {
                 handlers: Arc::new(handlers.with_outer_layers(&self.layers)),
                 hub,
                 rest_status: self.rest_status,
+                #[cfg(feature = "redis")]
+                backplane: std::sync::OnceLock::new(),
             }),
         };
         for slot in &self.emitters {
             let _ = slot.set(Arc::downgrade(&service.inner));
+        }
+        #[cfg(feature = "redis")]
+        if let Some(backplane) = &self.backplane {
+            backplane.attach(&service);
         }
         let _ = discover.set(crate::metadata::openrpc(&service));
         Ok(service)

@@ -138,6 +138,19 @@ impl<E: Events> Emitter<E> {
         self.send(&event, Some(&filter))
     }
 
+    /// Sends `event` to this instance's subscribers only, even with a
+    /// [backplane](crate::backplane): for per-instance events such as a clock's tick.
+    ///
+    /// # Errors
+    ///
+    /// As [`emit`](Emitter::emit).
+    pub fn emit_local(&self, event: E) -> Result<Delivery, EmitError> {
+        let service = self
+            .service()
+            .ok_or_else(|| EmitError::NotServing(event.name().to_owned()))?;
+        service.deliver_here(event.name(), encode(&event))
+    }
+
     /// How many connections are subscribed to `event`'s name.
     pub fn subscriber_count(&self, event: &E) -> usize {
         self.service()
@@ -152,12 +165,16 @@ impl<E: Events> Emitter<E> {
         let service = self
             .service()
             .ok_or_else(|| EmitError::NotServing(event.name().to_owned()))?;
-        let mut data = Vec::with_capacity(64);
-        let params = event
-            .write_data(&mut data)
-            .then(|| String::from_utf8(data).unwrap_or_default());
-        service.deliver(event.name(), params, filter)
+        service.deliver(event.name(), encode(event), filter)
     }
+}
+
+/// The event's data as JSON text; `None` for an event without data.
+fn encode<E: Events>(event: &E) -> Option<String> {
+    let mut data = Vec::with_capacity(64);
+    event
+        .write_data(&mut data)
+        .then(|| String::from_utf8(data).unwrap_or_default())
 }
 
 impl<E: Events> Default for Emitter<E> {

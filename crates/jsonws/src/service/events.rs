@@ -42,14 +42,33 @@ pub enum EmitError {
         /// What is wrong with the data.
         error: ConvertError,
     },
+    /// The backplane could not take the event: its buffer is full because Redis has been
+    /// unreachable for a while. The event was dropped and counted.
+    #[error("event `{event}` was dropped: {reason}; {dropped} events dropped so far")]
+    Backplane {
+        /// The event.
+        event: String,
+        /// How many emits the backplane has refused so far, this one included.
+        dropped: u64,
+        /// Why, and what the limit is.
+        reason: String,
+    },
 }
 
-/// A method whose emit failed answers -32603: the failure is the server's, and its details
-/// go to the log.
+/// For handlers that emit: an event the backplane dropped is the server condition
+/// -32002 (overloaded) with the count in `data`; the other errors are bugs of the service,
+/// so they become -32603, their details in the log.
 impl From<EmitError> for ErrorObject {
-    fn from(e: EmitError) -> Self {
-        tracing::error!(error = %e, "an event could not be emitted");
-        ErrorObject::internal()
+    fn from(error: EmitError) -> Self {
+        tracing::error!(error = %error, "an event could not be emitted");
+        match error {
+            EmitError::Backplane { event, dropped, .. } => ErrorObject::server(
+                code::OVERLOADED,
+                "The event could not be sent: the backplane is unreachable and its buffer is full",
+            )
+            .with_data(serde_json::json!({ "event": event, "dropped": dropped })),
+            _ => ErrorObject::internal(),
+        }
     }
 }
 

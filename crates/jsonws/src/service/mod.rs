@@ -167,6 +167,9 @@ pub(crate) struct Inner {
     pub(crate) hub: Arc<EventHub>,
     /// HTTP statuses for REST calls failing with these application error codes.
     pub(crate) rest_status: std::collections::HashMap<i64, http::StatusCode>,
+    /// Where emits go instead of straight to the subscribers (see [`crate::backplane`]).
+    #[cfg(feature = "redis")]
+    pub(crate) backplane: std::sync::OnceLock<crate::backplane::Backplane>,
 }
 
 impl Service {
@@ -239,8 +242,30 @@ impl Service {
     /// Emits `event` to every subscriber. The data is converted by the event's declared type
     /// (a mismatch is an error, and nothing is sent); the notification is encoded once and
     /// queued on each subscriber's connection without waiting.
+    ///
+    /// With a [backplane](crate::backplane) the event goes to Redis instead, and every
+    /// instance (this one too) delivers it to its own subscribers when it comes back: the
+    /// [`Delivery`] is then empty, and the error [`EmitError::Backplane`] says the event was
+    /// dropped because Redis has been away for longer than the buffer holds.
     pub fn emit<T: Type>(&self, event: &str, data: &T) -> Result<Delivery, EmitError> {
         self.emit_filtered(event, Some(data), None)
+    }
+
+    /// Emits `event` to this instance's subscribers only, even with a backplane: for
+    /// per-instance events such as a clock's tick.
+    ///
+    /// ```
+    /// use jsonws::Service;
+    ///
+    /// let clock = Service::builder("clock", "1.0.0")
+    ///     .event("tick", Some("int"), "Every second, from each instance's own clock.")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(clock.emit_local("tick", &1i64).unwrap().delivered, 0);
+    /// ```
+    pub fn emit_local<T: Type>(&self, event: &str, data: &T) -> Result<Delivery, EmitError> {
+        let params = self.encode_data(event, Some(data))?;
+        self.deliver_here(event, params)
     }
 
     /// Emits `event` with JSON data.
@@ -254,7 +279,8 @@ impl Service {
     }
 
     /// Emits `event` only to the subscribers whose connection passes `filter` (for example,
-    /// those that connected with `?tenant=acme`).
+    /// those that connected with `?tenant=acme`). The filter judges the connections of this
+    /// instance, so with a backplane the event stays on this instance.
     pub fn emit_to<T: Type>(
         &self,
         event: &str,
@@ -270,6 +296,16 @@ impl Service {
         data: Option<&T>,
         filter: Option<&dyn Fn(&Context) -> bool>,
     ) -> Result<Delivery, EmitError> {
+        let params = self.encode_data(event, data)?;
+        self.deliver(event, params, filter)
+    }
+
+    /// The event's data converted by its declared type, as JSON text.
+    fn encode_data<T: Type>(
+        &self,
+        event: &str,
+        data: Option<&T>,
+    ) -> Result<Option<String>, EmitError> {
         let def = self.inner.events.iter().find(|e| e.name == event);
         let def = def.ok_or_else(|| EmitError::UnknownEvent(event.to_owned()))?;
         let data = match data {
@@ -285,7 +321,7 @@ impl Service {
             }
             None => None,
         };
-        let params = match (&def.ty, data) {
+        Ok(match (&def.ty, data) {
             (None, data) => data,
             (Some(ty), Some(json)) => {
                 let raw = RawValue::from_string(json).map_err(|e| EmitError::Data {
@@ -305,18 +341,12 @@ impl Service {
                     error: ConvertError::new(ty.to_string(), "no data"),
                 });
             }
-        };
-        self.deliver(event, params, filter)
+        })
     }
 
-    /// Encodes the notification of `event` with its data (JSON text, already of the declared
-    /// type) once, and queues it for every subscriber that passes `filter`.
-    pub(crate) fn deliver(
-        &self,
-        event: &str,
-        params: Option<String>,
-        filter: Option<&dyn Fn(&Context) -> bool>,
-    ) -> Result<Delivery, EmitError> {
+    /// The notification of `event` with its data (JSON text, already of the declared type),
+    /// encoded once for every subscriber.
+    fn notification(&self, event: &str, params: Option<String>) -> Result<Frame, EmitError> {
         if !self.inner.events.iter().any(|e| e.name == event) {
             return Err(EmitError::UnknownEvent(event.to_owned()));
         }
@@ -328,7 +358,37 @@ impl Service {
             frame.push_str(params);
         }
         frame.push_str("]}");
-        Ok(self.inner.hub.deliver(event, Frame::from(frame), filter))
+        Ok(Frame::from(frame))
+    }
+
+    /// Sends the notification of `event` to every subscriber that passes `filter`: through
+    /// the backplane when there is one and no filter (a filter judges this instance's
+    /// connections only), straight to this instance's subscribers otherwise.
+    pub(crate) fn deliver(
+        &self,
+        event: &str,
+        params: Option<String>,
+        filter: Option<&dyn Fn(&Context) -> bool>,
+    ) -> Result<Delivery, EmitError> {
+        let frame = self.notification(event, params)?;
+        #[cfg(feature = "redis")]
+        if filter.is_none() {
+            if let Some(backplane) = self.inner.backplane.get() {
+                backplane.publish(self, event, frame)?;
+                return Ok(Delivery::default());
+            }
+        }
+        Ok(self.inner.hub.deliver(event, frame, filter))
+    }
+
+    /// [`deliver`](Service::deliver) to this instance's subscribers only.
+    pub(crate) fn deliver_here(
+        &self,
+        event: &str,
+        params: Option<String>,
+    ) -> Result<Delivery, EmitError> {
+        let frame = self.notification(event, params)?;
+        Ok(self.inner.hub.deliver(event, frame, None))
     }
 
     /// A typed emitter for this service's events `E` (declared with
@@ -389,6 +449,31 @@ impl Service {
     /// How many subscribers were disconnected so far because their queue was full.
     pub fn slow_consumers(&self) -> u64 {
         self.inner.hub.slow_consumers()
+    }
+
+    /// What the service's [backplane](crate::backplane) is doing (connected, lag, buffered,
+    /// dropped), or `None` without one.
+    #[cfg(feature = "redis")]
+    pub fn backplane_state(&self) -> Option<crate::backplane::BackplaneState> {
+        self.inner.backplane.get().map(|b| b.state())
+    }
+
+    /// The service's backplane, if it has one.
+    #[cfg(feature = "redis")]
+    pub fn backplane(&self) -> Option<&crate::backplane::Backplane> {
+        self.inner.backplane.get()
+    }
+
+    /// Sets the backplane; false when the service has one already.
+    #[cfg(feature = "redis")]
+    pub(crate) fn set_backplane(&self, backplane: crate::backplane::Backplane) -> bool {
+        self.inner.backplane.set(backplane).is_ok()
+    }
+
+    /// Delivers an event that came back from the backplane to this instance's subscribers.
+    #[cfg(feature = "redis")]
+    pub(crate) fn deliver_local(&self, event: &str, frame: Frame) -> Delivery {
+        self.inner.hub.deliver(event, frame, None)
     }
 
     pub(crate) fn set_subscription_limit(&self, limit: usize) {

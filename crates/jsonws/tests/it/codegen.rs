@@ -176,11 +176,6 @@ async fn proxy_refuses_unknown_languages_and_bad_local_names() {
             "{lang}: {body}"
         );
     }
-    for lang in ["Java", "csharp", "Php", "go"] {
-        let (status, _, body) = get(&format!("{svc}?proxy={lang}"), &[]).await;
-        assert_eq!(status, 404, "{lang}: {body}");
-        assert!(body.contains("not written yet"), "{lang}: {body}");
-    }
     let long = "A".repeat(65);
     for name in [
         "..%2Fx",
@@ -361,10 +356,15 @@ async fn non_ascii_descriptions_arrive_whole() {
             body.len().to_string(),
             "{lang}: Content-Length counts bytes"
         );
-        assert!(
-            body.contains("Ünïcödé — 日本語 ✓ 🎉"),
-            "{lang}: the description is intact"
-        );
+        // Java source stays ASCII (javac's default encoding varies): `\u` escapes, which javac
+        // reads back as the characters.
+        let intact = match lang {
+            Lang::Java => {
+                r"\u00dcn\u00efc\u00f6d\u00e9 \u2014 \u65e5\u672c\u8a9e \u2713 \ud83c\udf89"
+            }
+            _ => "Ünïcödé — 日本語 ✓ 🎉",
+        };
+        assert!(body.contains(intact), "{lang}: the description is intact");
         // The last line of each client closes a block (`}`) or Python's `__all__` list (`]`).
         assert!(body.trim_end().ends_with(['}', ']']), "{lang}: ends whole");
     }
