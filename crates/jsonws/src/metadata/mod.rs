@@ -71,5 +71,6 @@
 mod json;
 mod openrpc;
 
+pub(crate) use json::groups;
 pub use json::json;
 pub use openrpc::{OPENRPC_VERSION, openrpc};

@@ -37,7 +37,6 @@
 //! meanwhile get -32006), then closes every connection with code 1001.
 
 mod http;
-mod page;
 mod registry;
 mod rest;
 mod ws;
