@@ -378,12 +378,12 @@ test('screenshots: desktop and 375 px, light and dark', async () => {
     ['375-dark', { width: 375, height: 800, dark: true }],
   ]) {
     const page = await open(demoUrl, opts);
+    await page.screenshot({ path: join(shots, `demo-${label}.png`) });
     const pow = section(page, 'math.pow');
     await pow.locator('[name="base"]').fill('3');
     await callAndRead(pow);
-    await page.locator('#search').fill('');
-    await page.screenshot({ path: join(shots, `demo-${label}.png`) });
-    await pow.scrollIntoViewIfNeeded();
+    await pow.locator('details.snippets summary').click();
+    await pow.evaluate((el) => el.scrollIntoView());
     await page.screenshot({ path: join(shots, `demo-${label}-try.png`) });
     await page.close();
     const reg = await open(`${fixtures.url}/`, opts);

@@ -25,13 +25,14 @@ pub(crate) fn service_page(service: &Service, path: &str, root: &str) -> String 
          <div><dt>WebSocket</dt><dd><code data-url=\"ws\">{path}</code></dd></div>\
          </dl>\
          <nav class=\"links\" aria-label=\"Descriptions and clients\">\
-         <a href=\"{path}?json\">?json</a> <a href=\"{path}?openrpc\">OpenRPC</a>{proxies}</nav>\
+         <a href=\"?json\">?json</a> <a href=\"?openrpc\">OpenRPC</a>{proxies}\
+         <a href=\"#events\">Events log</a> <a href=\"#batch\">Batch</a></nav>\
          </div></header>\n",
         root = escape(root),
         name = escape(service.name()),
         version = escape(&service.version().to_string()),
         desc = md(service.description()),
-        proxies = proxy_links(&path),
+        proxies = proxy_links(),
     );
     html.push_str(
         "<div class=\"bar\"><div class=\"wrap\" role=\"search\">\
@@ -320,12 +321,12 @@ fn client_name(service: &Service) -> String {
 }
 
 /// Links to the generated clients, one per language.
-fn proxy_links(path: &str) -> String {
+fn proxy_links() -> String {
     #[cfg(feature = "codegen")]
     {
         let links: Vec<String> = crate::codegen::Lang::ALL
             .iter()
-            .map(|l| format!("<a href=\"{path}?proxy={0}\">{0}</a>", l.name()))
+            .map(|l| format!("<a href=\"?proxy={0}\">{0}</a>", l.name()))
             .collect();
         format!(
             " <span class=\"clients\">Clients: {}</span>",
@@ -333,8 +334,5 @@ fn proxy_links(path: &str) -> String {
         )
     }
     #[cfg(not(feature = "codegen"))]
-    {
-        let _ = path;
-        String::new()
-    }
+    String::new()
 }

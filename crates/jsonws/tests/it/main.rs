@@ -5,6 +5,7 @@
 mod bad_input;
 /// Generated clients: `?proxy=`, the document readers, golden files.
 mod codegen;
+mod docs;
 /// HTTP specifics: status codes, content types, context.
 mod http;
 /// Ids echoed exactly, on both transports.

@@ -363,8 +363,7 @@ function startPlayground(model) {
             rawNote.textContent = `Not JSON: ${e.message}`;
           }
         } }),
-        h('label', { for: rawToggle.id }, rawToggle, ' Raw JSON')),
-      snippets.el);
+        h('label', { for: rawToggle.id }, rawToggle, ' Raw JSON')));
     form.addEventListener('input', (e) => {
       if (e.target === raw) {
         try {
@@ -402,6 +401,7 @@ function startPlayground(model) {
       showReply(out, await call(m.name, value));
     });
     $('.try', section).append(form);
+    out.after(snippets.el);
   }
 
   // ---- Copy-as snippets ----
