@@ -27,18 +27,39 @@ const clock = (d) => d.toTimeString().slice(0, 8) + '.' + String(d.getMillisecon
 function setUpSearch() {
   const box = $('#search');
   if (!box) return;
-  const items = $$('.item[data-name]').map((el) => ({ el, name: el.dataset.name.toLowerCase() }));
-  const containers = $$('.kind, .group');
+  // Filtering marks the hits and lets one class on the list hide the rest: clearing the search
+  // is one class change, not thousands.
+  const list = $('main');
+  const containers = $$('.kind, .group').map((el) => ({ el, hits: 0 }));
+  const byEl = new Map(containers.map((c) => [c.el, c]));
+  const items = $$('.item[data-name]').map((el) => {
+    const within = [];
+    for (let p = el.parentElement; p; p = p.parentElement) if (byEl.has(p)) within.push(byEl.get(p));
+    return { el, within, hit: false, name: el.dataset.name.toLowerCase() };
+  });
   const none = $('#no-match');
   const apply = () => {
     const q = box.value.trim().toLowerCase();
-    let shown = 0;
-    for (const it of items) {
-      const hit = q === '' || it.name.includes(q);
-      if (it.el.hidden === hit) it.el.hidden = !hit;
-      if (hit) shown++;
+    if (q === '') {
+      list.classList.remove('filtering');
+      if (none) none.hidden = true;
+      return;
     }
-    for (const c of containers) c.hidden = q !== '' && !c.querySelector('.item:not([hidden])');
+    let shown = 0;
+    for (const c of containers) c.hits = 0;
+    for (const it of items) {
+      const hit = it.name.includes(q);
+      if (it.hit !== hit) {
+        it.hit = hit;
+        it.el.classList.toggle('hit', hit);
+      }
+      if (hit) {
+        shown++;
+        for (const c of it.within) c.hits++;
+      }
+    }
+    for (const c of containers) c.el.classList.toggle('hit', c.hits > 0);
+    list.classList.add('filtering');
     if (none) none.hidden = shown > 0;
   };
   box.addEventListener('input', apply);
@@ -616,9 +637,33 @@ function startPlayground(model) {
     });
   }
 
+  // The forms: all of them now for a service of ordinary size; for a large one, each form when
+  // its section comes near the viewport (building thousands at once, or even in slices,
+  // re-lays out the whole page each time and keeps it busy for seconds).
+  const unbuilt = new Map();
   for (const section of $$('section.method')) {
-    const name = section.dataset.name;
-    const m = model.methods[name];
-    if (m) buildTry(section, m);
+    const m = model.methods[section.dataset.name];
+    if (m) unbuilt.set(section, m);
   }
+  const build = (section) => {
+    const m = unbuilt.get(section);
+    if (!m) return;
+    unbuilt.delete(section);
+    buildTry(section, m);
+  };
+  if (unbuilt.size <= 200) {
+    for (const section of [...unbuilt.keys()]) build(section);
+  } else {
+    const near = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) {
+          build(e.target);
+          near.unobserve(e.target);
+        }
+      }
+    }, { rootMargin: '800px 0px' });
+    for (const section of unbuilt.keys()) near.observe(section);
+  }
+  // The page is interactive (the benchmark waits for this mark).
+  performance.mark('jsonws-ready');
 }
