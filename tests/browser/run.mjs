@@ -218,6 +218,7 @@ test('events: subscribe to tick and see two arrive with times', async () => {
   await page.locator('#events').getByRole('button', { name: 'Subscribe to tick' }).click();
   const ticks = page.locator('#log li', { has: page.locator('code', { hasText: /^tick$/ }) });
   await ticks.nth(1).waitFor({ timeout: 5000 });
+  await page.locator('#events').screenshot({ path: join(shots, 'demo-desktop-light-events.png') });
   for (const i of [0, 1]) {
     const time = await ticks.nth(i).locator('time').getAttribute('datetime');
     assert(!isNaN(Date.parse(time)), `tick ${i} has no time`);
@@ -260,6 +261,7 @@ test('ask: the page shows the confirm request, the test answers, ask returns the
   await dialog.waitFor({ timeout: 5000 });
   assert((await dialog.textContent()).includes('confirm'), 'the dialog does not name confirm');
   assert((await dialog.textContent()).includes('Продолжить? 🚀'), 'the dialog does not show the params');
+  await page.screenshot({ path: join(shots, 'demo-desktop-light-dialog.png') });
   await dialog.getByRole('textbox', { name: 'Answer' }).fill('да ✓');
   await dialog.getByRole('button', { name: 'Answer', exact: true }).click();
   const out = await resultOf(ask);

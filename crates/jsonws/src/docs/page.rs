@@ -56,9 +56,9 @@ pub(crate) fn service_page(service: &Service, path: &str, root: &str) -> String 
     for group in &groups {
         let level = if single { 2 } else { 3 };
         if !single {
-            let _ = write!(
+            let _ = writeln!(
                 html,
-                "<section class=\"group\" id=\"group-{n}\"><h2>{n}</h2><div class=\"md\">{d}</div>\n",
+                "<section class=\"group\" id=\"group-{n}\"><h2>{n}</h2><div class=\"md\">{d}</div>",
                 n = escape(&group.name),
                 d = md(&group.description),
             );
@@ -83,27 +83,21 @@ pub(crate) fn service_page(service: &Service, path: &str, root: &str) -> String 
             .filter_map(|n| service.types().get(n))
             .collect();
         if !methods.is_empty() {
-            let _ = write!(
-                html,
-                "<section class=\"kind\"><h{level}>Methods</h{level}>\n"
-            );
+            let _ = writeln!(html, "<section class=\"kind\"><h{level}>Methods</h{level}>");
             for m in methods {
                 method(&mut html, m, level + 1);
             }
             html.push_str("</section>\n");
         }
         if !events.is_empty() {
-            let _ = write!(
-                html,
-                "<section class=\"kind\"><h{level}>Events</h{level}>\n"
-            );
+            let _ = writeln!(html, "<section class=\"kind\"><h{level}>Events</h{level}>");
             for e in events {
                 event(&mut html, e, level + 1);
             }
             html.push_str("</section>\n");
         }
         if !types.is_empty() {
-            let _ = write!(html, "<section class=\"kind\"><h{level}>Types</h{level}>\n");
+            let _ = writeln!(html, "<section class=\"kind\"><h{level}>Types</h{level}>");
             for t in types {
                 type_def(&mut html, t, level + 1);
             }
@@ -244,11 +238,11 @@ fn method(html: &mut String, m: &MethodDef, level: usize) {
 }
 
 fn event(html: &mut String, e: &EventDef, level: usize) {
-    let _ = write!(
+    let _ = writeln!(
         html,
         "<section class=\"item event\" id=\"event-{n}\" data-name=\"{n}\">\
          <h{level}><a class=\"anchor\" href=\"#event-{n}\">{n}</a></h{level}>\
-         <p class=\"sig\">Data: <code>{t}</code></p><div class=\"md\">{d}</div></section>\n",
+         <p class=\"sig\">Data: <code>{t}</code></p><div class=\"md\">{d}</div></section>",
         n = escape(&e.name),
         t = e.ty.as_ref().map_or_else(|| "none".to_owned(), type_html),
         d = md(&e.description),
