@@ -274,7 +274,7 @@ test('ask: the page shows the confirm request, the test answers, ask returns the
   await page.close();
 });
 
-test('a batch of three calls, one a notification, shows two results matched to their calls', async () => {
+test('a batch of three calls, one a notification, shows two results matched to their calls (HTTP and WebSocket)', async () => {
   const page = await open(demoUrl);
   const sum = section(page, 'sum');
   await sum.locator('[name="a"]').fill('1');
@@ -295,6 +295,14 @@ test('a batch of three calls, one a notification, shows two results matched to t
   assert((await results.nth(1).textContent()) === 'math.pow → 4', `second: ${await results.nth(1).textContent()}`);
   const sent = JSON.parse(await page.locator('#batch-out .frames pre').first().textContent());
   assert(Array.isArray(sent) && sent.length === 3 && sent[2].id === undefined, 'the batch frame is not one array with a notification');
+  // The same batch over the WebSocket.
+  await useTransport(page, 'WebSocket');
+  await page.locator('#batch-out').evaluate((o) => o.replaceChildren());
+  await page.getByRole('button', { name: 'Send batch' }).click();
+  await results.nth(1).waitFor({ timeout: 5000 });
+  assert((await page.locator('#batch-out .status').textContent()).includes('WebSocket'), 'the batch did not go over the WebSocket');
+  assert((await results.nth(0).textContent()) === 'sum → 3' && (await results.nth(1).textContent()) === 'math.pow → 4', 'WebSocket batch results');
+  assert((await page.locator('#batch-out .batch-item').count()) === 3, 'three calls listed');
   await page.close();
 });
 
@@ -361,6 +369,22 @@ test('a service named in Cyrillic, CJK and emoji renders and its deep links work
   out = await callAndRead(section(deep, '挨拶'));
   assert((await out.locator('.result').textContent()) === '"こんにちは 🌸"', '挨拶');
   await deep.close();
+});
+
+test('groups are sections; a 2,000-method page searches and builds each form when it is reached', async () => {
+  const page = await open(`${fixtures.url}/big/1.0.0`);
+  assert((await page.locator('section.group > h2').count()) === 20, 'not 20 group sections');
+  assert((await page.locator('[id="group-group19"] section.method').count()) === 100, 'group19 does not hold its methods');
+  await page.locator('#search').fill('m1999');
+  const visible = await page.locator('.item:visible').evaluateAll((els) => els.map((e) => e.id));
+  assert(JSON.stringify(visible) === '["method-m1999"]', `visible: ${visible}`);
+  assert(await page.locator('[id="group-group19"] > h2').isVisible(), "the hit's group heading is hidden");
+  assert(!(await page.locator('[id="group-group00"]').isVisible()), 'a group without hits is shown');
+  const m = section(page, 'm1999');
+  await m.locator('[name="a"]').fill('1');
+  const out = await callAndRead(m);
+  assert((await out.locator('.result').textContent()) === '2000', `m1999: ${await out.textContent()}`);
+  await page.close();
 });
 
 test('the registry page lists the services and searches them', async () => {

@@ -86,6 +86,8 @@ function startPlayground(model) {
   let RpcError = Error;
   let lastSent = '';
   const replies = new Map();
+  // Batches over the WebSocket carry string ids (`b1`), which the client leaves to the page.
+  const batchWaiters = new Map();
   const subscribed = new Set();
   const tap = (Base) =>
     class Tapped extends Base {
@@ -113,6 +115,10 @@ function startPlayground(model) {
     }
     for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
       if (!m || typeof m !== 'object') continue;
+      if (batchWaiters.has(m.id)) {
+        batchWaiters.get(m.id)(text);
+        batchWaiters.delete(m.id);
+      }
       if (m.method === undefined && m.id !== undefined) replies.set(m.id, text);
       else if (m.id === undefined && subscribed.has(m.method)) logEvent(m.method, m.params);
     }
@@ -526,14 +532,15 @@ function startPlayground(model) {
       batchOut.replaceChildren(h('p', { class: 'hint', text: 'The batch is empty: add calls with “Add to batch”.' }));
       return;
     }
+    const overWs = transport() === 'ws';
     const calls = batch.map((e) => {
       const c = { jsonrpc: '2.0', method: e.method };
       if (e.params !== undefined) c.params = e.params;
-      if (!e.notify) c.id = nextId++;
+      if (!e.notify) c.id = overWs ? `b${nextId++}` : nextId++;
       return c;
     });
     const t0 = performance.now();
-    const { reply, request, response, ms } = await post(json(calls), t0);
+    const { reply, request, response, ms, via } = overWs ? await sendBatchWs(calls, t0) : await post(json(calls), t0);
     const byId = new Map((Array.isArray(reply) ? reply : []).map((r) => [r.id, r]));
     const items = calls.map((c) => {
       if (c.id === undefined) return h('li', { class: 'batch-item' }, h('code', { text: c.method }), ' notification: no reply');
@@ -542,11 +549,34 @@ function startPlayground(model) {
       return h('li', { class: r && !r.error ? 'batch-item batch-result' : 'batch-item batch-error' }, h('code', { text: c.method }), ' → ', h('span', { class: 'mono', text }));
     });
     const failed = reply.transport !== undefined ? h('p', { class: 'code', text: reply.transport }) : null;
-    batchOut.replaceChildren(h('div', { class: 'res' }, h('p', { class: 'status', text: `${byId.size} replies · ${ms.toFixed(1)} ms · HTTP` }), failed,
+    batchOut.replaceChildren(h('div', { class: 'res' }, h('p', { class: 'status', text: `${byId.size} replies · ${ms.toFixed(1)} ms · ${via}` }), failed,
       h('ol', {}, ...items),
       h('details', { class: 'frames' }, h('summary', { text: 'Frames' }), h('p', { text: 'Request' }), h('pre', { text: request }),
         h('p', { text: 'Response' }), h('pre', { text: response || '(none)' }))));
   });
+
+  async function sendBatchWs(calls, t0) {
+    const request = json(calls);
+    const first = calls.find((c) => c.id !== undefined);
+    try {
+      await ready;
+      await rpc.connect();
+      let response = '';
+      if (first) {
+        const got = new Promise((resolve) => batchWaiters.set(first.id, resolve));
+        rpc.socket.send(request);
+        let timer;
+        const late = new Promise((resolve) => (timer = setTimeout(() => resolve(''), rpc.timeoutMs)));
+        response = await Promise.race([got, late]);
+        clearTimeout(timer);
+        batchWaiters.delete(first.id);
+      } else rpc.socket.send(request);
+      const reply = response === '' ? (first ? { transport: 'no reply in time' } : []) : JSON.parse(response);
+      return { reply, request, response, ms: performance.now() - t0, via: 'WebSocket' };
+    } catch (e) {
+      return { reply: { transport: String(e.message || e) }, request, response: '', ms: performance.now() - t0, via: 'WebSocket' };
+    }
+  }
 
   // ---- Events ----
   const log = $('#log');
