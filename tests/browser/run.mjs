@@ -387,9 +387,19 @@ test('groups are sections; a 2,000-method page searches and builds each form whe
   await page.close();
 });
 
+test('hostile descriptions (edge.json) stay text: no markup, no script, no error', async () => {
+  const page = await open(`${fixtures.url}/edge/1.0.0`);
+  assert((await page.locator('script').count()) === 2, 'a description added a script element');
+  const text = await page.locator('.top .md').textContent();
+  assert(text.includes('</script> <!-- ${x}') && text.includes('日本語 ✓ 🎉'), `description: ${text}`);
+  assert((await section(page, 'echo').locator('[name="class"]').count()) === 1, 'no input for the param `class`');
+  assert((await section(page, 'echo').locator('[name="default"]').getAttribute('placeholder')).includes('dflt'), 'no default shown');
+  await page.close();
+});
+
 test('the registry page lists the services and searches them', async () => {
   const page = await open(`${fixtures.url}/`);
-  assert((await page.locator('.services .item').count()) === 2, 'two services');
+  assert((await page.locator('.services .item').count()) === 3, 'three services');
   await page.locator('#search').fill('ми');
   const visible = await page.locator('.item:visible a').evaluateAll((els) => els.map((e) => e.textContent));
   assert(JSON.stringify(visible) === '["мир"]', `visible: ${visible}`);

@@ -1,6 +1,7 @@
 //! Serves the services the browser tests (tests/browser/run.mjs) need besides the demo:
 //! `мир` 1.0.0, whose names and descriptions are Cyrillic, CJK and emoji, and `big` 1.0.0, a
-//! generated service with 2,000 methods in 20 groups (the page-weight and search benchmark).
+//! generated service with 2,000 methods in 20 groups (the page-weight and search benchmark);
+//! and `edge` 1.0.0, the hostile descriptions of tests/codegen/edge.json.
 //!
 //! Usage: `docs-fixtures` (binds 127.0.0.1:0); the first line of standard output is
 //! `docs-fixtures: serving at http://127.0.0.1:PORT/api`.
@@ -37,6 +38,18 @@ fn unicode() -> Service {
         .expect("the unicode service is valid")
 }
 
+/// tests/codegen/edge.json: descriptions full of `</script>`, `<!--`, `*/`, U+2028 and a
+/// right-to-left override, params named like keywords (declared only; nothing is called).
+fn edge() -> Service {
+    Service::builder("edge", "1.0.0")
+        .import_json(
+            include_str!("../../../codegen/edge.json"),
+            "tests/codegen/edge.json",
+        )
+        .build()
+        .expect("tests/codegen/edge.json is valid")
+}
+
 fn big() -> Service {
     let mut builder = Service::builder("big", "1.0.0")
         .description("A generated service with 2,000 methods, to measure the docs page.");
@@ -63,7 +76,10 @@ fn big() -> Service {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let registry = Registry::new().service(unicode()).service(big());
+    let registry = Registry::new()
+        .service(unicode())
+        .service(big())
+        .service(edge());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     {
