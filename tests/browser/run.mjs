@@ -3,7 +3,9 @@
 // format ("test result: ok. N passed; M failed").
 //
 // Usage: node run.mjs JSONWS_BIN FIXTURES_BIN SCREENSHOT_DIR
-import { readFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { launch, startServer } from './common.mjs';
@@ -192,7 +194,7 @@ test('arrays: add and remove rows (types.total)', async () => {
   await page.close();
 });
 
-test('copy-as snippets match the form', async () => {
+test('copy-as snippets match the form, and the curl, jsonws call, JavaScript and Python ones run', async () => {
   const page = await open(demoUrl);
   const pow = section(page, 'math.pow');
   await pow.locator('[name="base"]').fill('3');
@@ -208,6 +210,21 @@ test('copy-as snippets match the form', async () => {
   assert(shown.JavaScript.includes('await client.math.pow(3)'), `JavaScript: ${shown.JavaScript}`);
   assert(shown.Python.includes('client.math.pow(3)'), `Python: ${shown.Python}`);
   assert(shown.Rust.includes('.call("math.pow", serde_json::json!({"base":3}))'), `Rust: ${shown.Rust}`);
+  // Each snippet runs and prints 9.
+  const dir = mkdtempSync(join(tmpdir(), 'jsonws-snippets-'));
+  try {
+    writeFileSync(join(dir, 'DemoClient.js'), await (await fetch(`${demoUrl}?proxy=JavaScript`)).text());
+    writeFileSync(join(dir, 'DemoClient.py'), await (await fetch(`${demoUrl}?proxy=Python`)).text());
+    writeFileSync(join(dir, 'snippet.mjs'), shown.JavaScript);
+    writeFileSync(join(dir, 'snippet.py'), shown.Python);
+    const run = (cmd, args) => execFileSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 20000 }).trim();
+    assert(JSON.parse(run('bash', ['-c', shown.curl])).result === 9, 'curl snippet');
+    assert(Number(run('bash', ['-c', shown['jsonws call'].replace(/^jsonws /, `${jsonwsBin} `)])) === 9, 'jsonws call snippet');
+    assert(run('node', ['snippet.mjs']) === '9', 'JavaScript snippet');
+    assert(run('python3', ['snippet.py']) === '9.0', 'Python snippet');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await pow.locator('[name="base"]').fill('4');
   assert((await code.textContent()).includes('"base":4'), 'the snippet did not follow the form');
   await page.close();
