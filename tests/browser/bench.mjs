@@ -9,6 +9,11 @@ import { launch, startServer } from './common.mjs';
 const [jsonwsBin, fixturesBin] = process.argv.slice(2);
 const demo = await startServer(jsonwsBin, ['serve', '--addr', '127.0.0.1:0']);
 const fixtures = await startServer(fixturesBin, []);
+// The servers go with this process, however it ends.
+process.on('exit', () => {
+  demo.child.kill();
+  fixtures.child.kill();
+});
 
 const kb = (n) => (n / 1024).toFixed(1);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -20,6 +20,11 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 const demo = await startServer(jsonwsBin, ['serve', '--addr', '127.0.0.1:0']);
 const fixtures = await startServer(fixturesBin, []);
+// The servers go with this process, however it ends.
+process.on('exit', () => {
+  demo.child.kill();
+  fixtures.child.kill();
+});
 const demoUrl = demo.url; // http://127.0.0.1:PORT/api/demo/1.0.0
 const origin = new URL(demoUrl).origin;
 const fixturesOrigin = new URL(fixtures.url).origin;
