@@ -18,11 +18,16 @@ use crate::{Config, Methods};
 ///
 /// | request | answer |
 /// |---|---|
-/// | `GET /` | the list of services (HTML; `?json` for JSON) |
-/// | `GET /{name}/{version}` | a page describing the service; `?json` metadata; `?openrpc`; `?proxy={Lang}&localName={Name}` a generated client (below) |
+/// | `GET /` | the list of services (HTML with a search box; `?json` for JSON) |
+/// | `GET /_jsonws/{file}` | the docs pages' compiled-in assets (`docs.css`, `docs.js`) |
+/// | `GET /{name}/{version}` | the service's docs page and playground; `?json` metadata; `?openrpc`; `?proxy={Lang}&localName={Name}` a generated client (below) |
 /// | `POST /{name}/{version}` | JSON-RPC over HTTP |
 /// | `GET /{name}/{version}` with `Upgrade: websocket` | a WebSocket peer |
 /// | `GET\|POST /{name}/{version}/{method}` | a REST-style call (see [`crate::server`]) |
+///
+/// The pages and their assets carry a strict `Content-Security-Policy` header, an `ETag`
+/// (304 for a matching `If-None-Match`) and `Cache-Control` (`no-cache` for the pages, a year
+/// for the versioned asset URLs the pages link to).
 ///
 /// `{version}` is the full version (`1.2.0`) or a prefix (`1`, `1.2`, `v1`) that picks the
 /// highest registered match. Nest the router under any prefix (`/api` is the convention).
