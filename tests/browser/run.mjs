@@ -199,6 +199,22 @@ test('arrays: add and remove rows (types.total)', async () => {
   await page.close();
 });
 
+test('a checkbox for bool and a date-time input for date (types.echoBool, types.echoDate)', async () => {
+  const page = await open(demoUrl);
+  const bool = section(page, 'types.echoBool');
+  assert((await bool.locator('[name="value"]').getAttribute('type')) === 'checkbox', 'bool is not a checkbox');
+  await bool.getByLabel('value').check();
+  let out = await callAndRead(bool);
+  assert((await out.locator('.result').textContent()) === 'true', `echoBool: ${await out.textContent()}`);
+  const date = section(page, 'types.echoDate');
+  assert((await date.locator('[name="value"]').getAttribute('type')) === 'datetime-local', 'date is not a date-time input');
+  await date.locator('[name="value"]').fill('2020-01-02T03:04:05.678');
+  out = await callAndRead(date);
+  const expected = await page.evaluate(() => new Date('2020-01-02T03:04:05.678').toISOString());
+  assert(JSON.parse(await out.locator('.result').textContent()) === expected, `echoDate: ${await out.textContent()} != ${expected}`);
+  await page.close();
+});
+
 test('copy-as snippets match the form, and the curl, jsonws call, JavaScript and Python ones run', async () => {
   const page = await open(demoUrl);
   const pow = section(page, 'math.pow');
