@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of jsonws: formatting, lints, docs, unit and integration tests, doctests,
 # the examples, the interop suites that drive the server from other languages, the generated
-# clients of every language compiled and run against the server, and the
+# clients of every language compiled and run against the server, the docs page in headless
+# Chromium, and the
 # validation of OpenRPC documents against the official meta-schema.
 #
 # Installs what the tests need when it is missing (npm and pip packages from the lock files in
-# tests/interop/, tests/codegen/ and tests/openrpc/). A missing toolchain is an error, never a skipped test.
+# tests/interop/, tests/codegen/, tests/browser/ and tests/openrpc/; chromium with apt-get). A missing toolchain is an error, never a skipped test.
 #
 # Usage: scripts/test.sh
 set -euo pipefail
@@ -88,6 +89,14 @@ tests/codegen/run.sh target/debug/jsonws | tee "$log" || codegen_ok=0
 before=$failed
 count_cargo "$log"
 if [ "$codegen_ok" -eq 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
+
+step "docs page: headless Chromium against jsonws serve (screenshots in target/docs-screenshots/)"
+cargo build --quiet -p jsonws-cli -p jsonws-docs-fixtures
+browser_ok=1
+tests/browser/run.sh target/debug/jsonws target/debug/jsonws-docs-fixtures target/docs-screenshots | tee "$log" || browser_ok=0
+before=$failed
+count_cargo "$log"
+if [ "$browser_ok" -eq 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
 
 step "OpenRPC: the snapshot and the live demo's document against the official meta-schema"
 work=$(mktemp -d)

@@ -118,6 +118,7 @@ pub mod client;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 mod config;
+mod docs;
 pub mod handler;
 pub mod metadata;
 pub mod peer;

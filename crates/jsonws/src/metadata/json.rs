@@ -82,7 +82,7 @@ pub(super) fn group(group: &GroupDef) -> Value {
 
 /// The declared groups, plus `Default` holding every item no group lists (omitted when
 /// empty). A declared group named `Default` receives those items after its own.
-pub(super) fn groups(service: &Service) -> Vec<GroupDef> {
+pub(crate) fn groups(service: &Service) -> Vec<GroupDef> {
     let grouped = |item: &str| {
         service
             .groups()

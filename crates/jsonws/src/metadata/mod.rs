@@ -72,5 +72,6 @@ mod json;
 mod openrpc;
 
 pub(crate) use json::canonical_default;
+pub(crate) use json::groups;
 pub use json::json;
 pub use openrpc::{OPENRPC_VERSION, openrpc};

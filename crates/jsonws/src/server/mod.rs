@@ -41,7 +41,6 @@
 
 mod conn;
 mod http;
-mod page;
 mod registry;
 mod rest;
 #[cfg(feature = "socketio")]

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{OriginalUri, Path, Request, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 
@@ -18,12 +18,17 @@ use crate::{Config, Methods};
 ///
 /// | request | answer |
 /// |---|---|
-/// | `GET /` | the list of services (HTML; `?json` for JSON) |
-/// | `GET /{name}/{version}` | a page describing the service; `?json` metadata; `?openrpc`; `?proxy={Lang}&localName={Name}` a generated client (below) |
+/// | `GET /` | the list of services (HTML with a search box; `?json` for JSON) |
+/// | `GET /_jsonws/{file}` | the docs pages' compiled-in assets (`docs.css`, `docs.js`) |
+/// | `GET /{name}/{version}` | the service's docs page and playground; `?json` metadata; `?openrpc`; `?proxy={Lang}&localName={Name}` a generated client (below) |
 /// | `POST /{name}/{version}` | JSON-RPC over HTTP |
 /// | `GET /{name}/{version}` with `Upgrade: websocket` | a WebSocket peer |
 /// | `GET\|POST /{name}/{version}/{method}` | a REST-style call (see [`crate::server`]) |
 /// | Socket.IO at `/socket.io/`, namespace `/{name}/{version}` | the same peer, in `message` events (feature `socketio`) |
+///
+/// The pages and their assets carry a strict `Content-Security-Policy` header, an `ETag`
+/// (304 for a matching `If-None-Match`) and `Cache-Control` (`no-cache` for the pages, a year
+/// for the versioned asset URLs the pages link to).
 ///
 /// `{version}` is the full version (`1.2.0`) or a prefix (`1`, `1.2`, `v1`) that picks the
 /// highest registered match. Nest the router under any prefix (`/api` is the convention).
@@ -250,6 +255,10 @@ impl Registry {
         let router = Router::new()
             .route(list_at, get(list))
             .route(
+                &format!("{root}/{}/{{file}}", crate::docs::ASSET_DIR),
+                get(asset),
+            )
+            .route(
                 &format!("{root}/{{name}}/{{version}}"),
                 get(service_get).post(service_post),
             )
@@ -384,7 +393,11 @@ fn wants(query: Option<&str>, key: &str) -> bool {
     })
 }
 
-async fn list(State(registry): Shared, OriginalUri(uri): OriginalUri) -> Response {
+async fn list(
+    State(registry): Shared,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Response {
     let base = uri.path().trim_end_matches('/');
     if wants(uri.query(), "json") {
         let services: Vec<_> = registry
@@ -400,24 +413,14 @@ async fn list(State(registry): Shared, OriginalUri(uri): OriginalUri) -> Respons
             .collect();
         return json_response(serde_json::Value::Array(services));
     }
-    let mut rows = String::new();
-    for s in registry.services() {
-        let href = format!("{base}/{}/{}", s.name(), s.version());
-        rows.push_str(&format!(
-            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>\n",
-            escape(&href),
-            escape(s.name()),
-            escape(&s.version().to_string()),
-            escape(s.description())
-        ));
-    }
-    Html(format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Services</title></head><body>\n\
-         <h1>Services</h1>\n<table>\n<tr><th>Name</th><th>Version</th><th>Description</th></tr>\n{rows}</table>\n\
-         <p><a href=\"{}?json\">JSON</a></p>\n</body></html>\n",
-        escape(base)
-    ))
-    .into_response()
+    crate::docs::html(
+        crate::docs::registry_page(registry.services(), base),
+        &headers,
+    )
+}
+
+async fn asset(Path(file): Path<String>, request: Request) -> Response {
+    crate::docs::asset(&file, request.uri().query(), request.headers())
 }
 
 async fn service_get(
@@ -447,7 +450,17 @@ async fn describe_or_upgrade(service: &Service, server: &Server, request: Reques
     if wants(query, "proxy") {
         return proxy::respond(service, query.unwrap_or_default(), request.headers());
     }
-    Html(super::page::service_page(service)).into_response()
+    let path = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().path(), |o| o.0.path())
+        .trim_end_matches('/');
+    // `{root}/{name}/{version}`: the root is what is left without the last two segments.
+    let root = path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned();
+    crate::docs::html(
+        crate::docs::service_page(service, path, &root),
+        request.headers(),
+    )
 }
 
 type Entry = State<Arc<(Service, Server)>>;
@@ -489,22 +502,6 @@ async fn rest_call(
 fn json_response(value: serde_json::Value) -> Response {
     let body = serde_json::to_vec_pretty(&value).unwrap_or_default();
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-/// Escapes text for HTML.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `GET {svc}?proxy={Lang}&localName={Name}`: the source of a generated client.

@@ -9,6 +9,7 @@ mod bad_input;
 mod burst;
 /// Generated clients: `?proxy=`, the document readers, golden files.
 mod codegen;
+mod docs;
 /// HTTP specifics: status codes, content types, context.
 mod http;
 /// HTTP connections: timeouts, the connection limit, HTTP/1.1's own rules, compression.
