@@ -436,7 +436,7 @@ test('hostile descriptions (edge.json) stay text: no markup, no script, no error
 });
 
 test('the registry page lists the services and searches them', async () => {
-  const page = await open(`${fixtures.url}/`);
+  const page = await open(`${fixtures.url}`);
   assert((await page.locator('.services .item').count()) === 3, 'three services');
   await page.locator('#search').fill('ми');
   const visible = await page.locator('.item:visible a').evaluateAll((els) => els.map((e) => e.textContent));
@@ -460,7 +460,7 @@ test('screenshots: desktop and 375 px, light and dark', async () => {
     await pow.evaluate((el) => el.scrollIntoView());
     await page.screenshot({ path: join(shots, `demo-${label}-try.png`) });
     await page.close();
-    const reg = await open(`${fixtures.url}/`, opts);
+    const reg = await open(`${fixtures.url}`, opts);
     await reg.screenshot({ path: join(shots, `registry-${label}.png`) });
     await reg.close();
   }
