@@ -149,14 +149,19 @@ pub(super) fn connection_context(parts: &Parts, transport: Transport, peer: Peer
         })
         .collect();
     let uri = original_uri(parts);
-    let uri = uri.to_string().parse().unwrap_or_else(|_| uri.clone());
+    let uri: axum::http::Uri = uri.to_string().parse().unwrap_or_else(|_| uri.clone());
+    // The extensions too: axum's `OriginalUri` is a slice of the same buffer.
+    let mut extensions = parts.extensions.clone();
+    if extensions.remove::<OriginalUri>().is_some() {
+        extensions.insert(OriginalUri(uri.clone()));
+    }
     Context::new(
         peer.id(),
         transport,
         remote_addr(parts),
         uri,
         headers,
-        parts.extensions.clone(),
+        extensions,
         Some(peer),
     )
 }
