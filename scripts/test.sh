@@ -74,7 +74,7 @@ for example in examples/examples/*.rs; do
   fi
 done
 
-step "interop: node (ws) and python (websockets) against jsonws serve"
+step "interop: node (ws), socket.io-client and python (websockets) against jsonws serve"
 cargo build --quiet -p jsonws-cli
 interop_ok=1
 tests/interop/run.sh target/debug/jsonws | tee "$log" || interop_ok=0
@@ -83,7 +83,7 @@ count_cargo "$log"
 # A suite that died before its summary line still counts as a failure.
 if [ "$interop_ok" -eq 0 ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
 
-step "generated clients: JavaScript, TypeScript, Python and Rust against jsonws serve"
+step "generated clients of all eight languages, compiled and run against jsonws serve"
 codegen_ok=1
 tests/codegen/run.sh target/debug/jsonws | tee "$log" || codegen_ok=0
 before=$failed
