@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test of jsonws: formatting, lints, docs, unit and integration tests, doctests,
-# the examples, the interop suites that drive the server from other languages, the generated
-# clients of every language compiled and run against the server, the docs page in headless
-# Chromium, and the
-# validation of OpenRPC documents against the official meta-schema.
+# Runs every test of jsonws: formatting, lints, docs, unit and integration tests (the Redis
+# backplane's against a real redis-server), doctests, the examples, the interop suites that
+# drive the server from other languages (Node ws, socket.io-client, Python websockets), the
+# generated clients of all eight languages compiled and run against the server, the docs page
+# in headless Chromium, and the validation of OpenRPC documents against the official
+# meta-schema.
 #
-# Installs what the tests need when it is missing (npm and pip packages from the lock files in
-# tests/interop/, tests/codegen/, tests/browser/ and tests/openrpc/; chromium with apt-get). A missing toolchain is an error, never a skipped test.
+# Installs what the tests need when it is missing: npm and pip packages from the lock files in
+# tests/interop/, tests/codegen/, tests/browser/ and tests/openrpc/; chromium, redis-server and
+# the client toolchains (javac, mcs/mono, php, go) with apt-get. A missing toolchain is an
+# error, never a skipped test.
 #
 # Usage: scripts/test.sh
 set -euo pipefail
