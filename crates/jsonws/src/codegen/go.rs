@@ -208,7 +208,7 @@ impl Writer<'_> {
         let n = self.local_name;
         let _ = writeln!(
             out,
-            "//\n// Usage:\n//\n//\tc := {package}.New(\"http://127.0.0.1:3000/api/{svc}/{ver}\")\n//\tdefer c.Close()\n//\n// With an http(s):// URL calls are HTTP POSTs until the first event handler or exposed\n// function is registered; then (and with a ws(s):// URL) everything goes over one WebSocket,\n// which reconnects with backoff and renews its subscriptions. Every call takes a context\n// (a call without a deadline gets DefaultTimeout) and returns an *Error for an error reply,\n// a *TransportError when the call could not be made. The client of type {n} is safe for\n// concurrent use.\npackage {package}\n",
+            "//\n// Usage:\n//\n//\tc, err := {package}.New(\"http://127.0.0.1:3000/api/{svc}/{ver}\")\n//\tif err != nil {{ … }}\n//\tdefer c.Close()\n//\n// With an http(s):// URL calls are HTTP POSTs until the first event handler or exposed\n// function is registered; then (and with a ws(s):// URL) everything goes over one WebSocket,\n// which reconnects with backoff and renews its subscriptions. Every call takes a context\n// (a call without a deadline gets DefaultTimeout) and returns an *Error for an error reply,\n// a *TransportError when the call could not be made. The client of type {n} is safe for\n// concurrent use.\npackage {package}\n",
             svc = naming::comment_lines(&self.model.name).join(" "),
             ver = naming::comment_lines(&self.model.version).join(" "),
         );
@@ -499,7 +499,7 @@ impl Writer<'_> {
         }
         let _ = writeln!(
             out,
-            "\n// New returns a client of the service at url: http(s):// or ws(s)://, e.g.\n// http://127.0.0.1:3000/api/{}/{}. Nothing is sent until the first call.\nfunc New(url string) *{n} {{\n\tc := newCore(url)\n\treturn &{n}{{{}}}\n}}",
+            "\n// New returns a client of the service at serviceURL: http(s):// or ws(s)://, e.g.\n// http://127.0.0.1:3000/api/{}/{}. It fails for any other URL; nothing is sent until the\n// first call.\nfunc New(serviceURL string) (*{n}, error) {{\n\tu, err := url.Parse(serviceURL)\n\tif err != nil || u.Host == \"\" || (u.Scheme != \"http\" && u.Scheme != \"https\" && u.Scheme != \"ws\" && u.Scheme != \"wss\") {{\n\t\treturn nil, fmt.Errorf(\"not an http(s):// or ws(s):// URL: %q\", serviceURL)\n\t}}\n\tc := newCore(serviceURL)\n\treturn &{n}{{{}}}, nil\n}}",
             naming::comment_lines(&self.model.name).join(" "),
             naming::comment_lines(&self.model.version).join(" "),
             fields.join(", ")

@@ -40,7 +40,7 @@ func must[T any](v T, err error) T {
 func run(url string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c := democlient.New(url)
+	c := must(democlient.New(url))
 	defer c.Close()
 
 	sum := must(c.Sum(ctx, 1, 2))
@@ -63,7 +63,9 @@ func run(url string) {
 	reason, _ := rpcErr.Data.(map[string]any)["reason"].(string)
 	check(rpcErr.Code == 4000 && reason == "demonstration", "fail(): %d %v", rpcErr.Code, rpcErr.Data)
 
-	_, err = democlient.New("http://127.0.0.1:1/api/demo/1.0.0").Sum(ctx, 1, 2)
+	_, err = democlient.New("ftp://127.0.0.1/api/demo/1.0.0")
+	check(err != nil, "New refuses a URL that is not http(s):// or ws(s)://")
+	_, err = must(democlient.New("http://127.0.0.1:1/api/demo/1.0.0")).Sum(ctx, 1, 2)
 	var transport *democlient.TransportError
 	check(errors.As(err, &transport), "an unreachable server gives a *TransportError, not %v", err)
 
@@ -105,7 +107,7 @@ func run(url string) {
 	}
 
 	// The same calls over one WebSocket from the start.
-	w := democlient.New("ws" + url[len("http"):])
+	w := must(democlient.New("ws" + url[len("http"):]))
 	defer w.Close()
 	check(must(w.Math.Pow(ctx, 2, &democlient.MathPowOptions{Exp: democlient.Ptr[int64](3)})) == 8, "ws: math.pow(2, 3)")
 	err = w.Fail(ctx)

@@ -33,7 +33,7 @@ func must[T any](v T, err error) T {
 func run(url string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c := edgeclient.New(url)
+	c := must(edgeclient.New(url))
 	defer c.Close()
 	echoed := must(c.Echo(ctx, "c", 1, 2.5, "t", nil))
 	check(echoed["class"] == "c" && echoed["from"] == 1.0 && echoed["base"] == 2.5 && echoed["type"] == "t" &&

@@ -16,7 +16,11 @@ import (
 )
 
 func main() {
-	c := democlient.New(os.Args[1])
+	c, err := democlient.New(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	defer c.Close()
 	var mu sync.Mutex
 	var seqs []int64
@@ -25,7 +29,7 @@ func main() {
 	var firstOnce, restartedOnce sync.Once
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := c.OnTick(ctx, func(t democlient.Tick) {
+	_, err = c.OnTick(ctx, func(t democlient.Tick) {
 		mu.Lock()
 		defer mu.Unlock()
 		if len(seqs) > 0 && t.Seq < seqs[len(seqs)-1] {
